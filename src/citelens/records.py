@@ -1,0 +1,139 @@
+"""The records citelens works on: an article, its claims and its parsed references.
+
+Every stage takes and returns these dataclasses; only the store turns them into rows
+and the report turns them into the JSON shape that other tools read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+CitationStyle = Literal[
+    "mla", "apa", "vancouver", "ama", "harvard", "chicago", "nature", "ieee", "unknown"
+]
+ClaimKind = Literal["sentence", "table_row"]
+CueKind = Literal["author", "year", "journal", "published_in", "marker", "study"]
+
+
+@dataclass(frozen=True)
+class Author:
+    family: str
+    given: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"family": self.family, "given": self.given}
+
+
+@dataclass
+class ParsedReference:
+    """The fields of one reference string, as the article prints them."""
+
+    authors: list[Author] = field(default_factory=list)
+    et_al: bool = False
+    title: str | None = None
+    container_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+    style: CitationStyle = "unknown"
+
+    @property
+    def pages(self) -> str | None:
+        if self.first_page and self.last_page and self.last_page != self.first_page:
+            return f"{self.first_page}-{self.last_page}"
+        return self.first_page
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `parsed` object of the JSON report."""
+        return {
+            "authors": [a.to_dict() for a in self.authors],
+            "et_al": self.et_al,
+            "title": self.title,
+            "container_title": self.container_title,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "year": self.year,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+            "url": self.url,
+            "style": self.style,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ParsedReference:
+        pages = data.get("pages")
+        first, _, last = (pages or "").partition("-")
+        return cls(
+            authors=[Author(a["family"], a.get("given", "")) for a in data.get("authors") or []],
+            et_al=bool(data.get("et_al")),
+            title=data.get("title"),
+            container_title=data.get("container_title"),
+            volume=data.get("volume"),
+            issue=data.get("issue"),
+            first_page=first or None,
+            last_page=last or None,
+            year=data.get("year"),
+            doi=data.get("doi"),
+            pmid=data.get("pmid"),
+            pmcid=data.get("pmcid"),
+            url=data.get("url"),
+            style=data.get("style") or "unknown",
+        )
+
+
+@dataclass
+class Reference:
+    """One entry of an article's reference list."""
+
+    index: int
+    raw: str
+    parsed: ParsedReference
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Cue:
+    """An attribution cue inside a claim: who, when, where it says the finding comes from."""
+
+    kind: CueKind
+    text: str
+    value: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Claim:
+    """A sentence (or table row) of the article that asserts something."""
+
+    id: str
+    position: int
+    section: str
+    text: str
+    kind: ClaimKind = "sentence"
+    table_headers: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Article:
+    """An article as read from disk: its text, its claims and its reference list."""
+
+    path: str
+    title: str
+    sha256: str
+    claims: list[Claim] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
