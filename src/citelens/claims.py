@@ -87,7 +87,8 @@ _PUBLISHED_IN_RE = re.compile(
     r"((?:[A-Z][\w&'\u2019-]*)(?:\s+(?:[A-Z][\w&'\u2019-]*|of|the|and|for|in|on|&))*)"
 )
 _MARKER_RE = re.compile(r"\[(\d{1,3}(?:\s*[-\u2013,]\s*\d{1,3})*)\]")
-_SUPERSCRIPT_RE = re.compile(r"(?<=[a-z.,)])([\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:[,\u207b-][\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*)")
+_SUP = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+_SUPERSCRIPT_RE = re.compile(rf"(?<=[a-z.,)])([{_SUP}]+(?:[,\u207b-][{_SUP}]+)*)")
 _SUPERSCRIPT_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b", "0123456789-")
 _STUDY_RE = re.compile(
     r"\b(?:(?:a|one|this|the|several|many|some|recent|landmark|neuroimaging|animal|clinical|human|"

@@ -137,3 +137,97 @@ class Article:
     claims: list[Claim] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+
+
+# --- resolution (filled by the resolver; empty until an article is checked) ----------------
+
+ReferenceStatus = Literal["verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped"]
+ClaimStatus = Literal["supported", "partial", "no_evidence", "source_problem", "uncited"]
+ReviewerVerdict = Literal["supported", "partly", "not_supported", "contradicted", "unclear"]
+REVIEWER_VERDICTS: tuple[str, ...] = ("supported", "partly", "not_supported", "contradicted", "unclear")
+
+
+@dataclass
+class Work:
+    """A real published work as Crossref or PubMed describes it."""
+
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    title: str | None = None
+    authors: list[Author] = field(default_factory=list)
+    container_title: str | None = None
+    container_abbrev: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    year: int | None = None
+    abstract: str | None = None
+    type: str | None = None
+    retracted: bool = False
+    sources: list[str] = field(default_factory=list)
+
+    def to_match_dict(self) -> dict[str, Any]:
+        """The `match` object of the JSON report."""
+        return {
+            "doi": self.doi, "pmid": self.pmid, "title": self.title,
+            "authors": [a.to_dict() for a in self.authors], "container_title": self.container_title,
+            "volume": self.volume, "issue": self.issue, "pages": self.pages, "year": self.year,
+            "abstract": self.abstract,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["authors"] = [a.to_dict() for a in self.authors]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Work:
+        values = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
+        values["authors"] = [Author(a["family"], a.get("given") or "") for a in data.get("authors") or []]
+        values["retracted"] = bool(data.get("retracted"))
+        values["sources"] = list(data.get("sources") or [])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    field: str
+    cited: Any
+    actual: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "cited": self.cited, "actual": self.actual}
+
+
+@dataclass
+class Resolution:
+    """The verdict on one reference, with its evidence."""
+
+    status: ReferenceStatus
+    confidence: float = 0.0
+    match: Work | None = None
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    reference: int
+    sentence: str
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reference": self.reference, "sentence": self.sentence, "score": round(self.score, 3),
+                "terms": self.terms}
+
+
+@dataclass
+class Verdict:
+    """A reviewer's own verdict on a claim, stored beside the automatic status."""
+
+    verdict: ReviewerVerdict | None
+    note: str = ""
+    updated_at: str = ""

@@ -287,7 +287,7 @@ def _read_details(parsed: ParsedReference, text: str) -> str:
                     _set_pages(parsed, m.group(1) or m.group(2))
                     text = text[: m.start()] + "\x00" + text[m.end():]
                 else:
-                    m = re.search(rf"\x00[\s,]*\b([A-Za-z]{{0,2}}\d{{1,7}})\.?\s*$", text)
+                    m = re.search(r"\x00[\s,]*\b([A-Za-z]{0,2}\d{1,7})\.?\s*$", text)
                     if m and not _YEAR_RE.fullmatch(m.group(1)):
                         parsed.first_page = m.group(1)
                         text = text[: m.start()] + "\x00" + text[m.end():]

@@ -1,0 +1,120 @@
+"""The `citelens` command: thin wrappers that parse arguments, call one library function, print."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .article import load_article
+from .config import DEFAULT_DB
+from .errors import CitelensError
+from .store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXAMPLE_ARTICLE = Path("references") / "oxytocin-sensitivity.txt"
+
+
+def default_article() -> Path:
+    """The bundled example: ./references/... when present, else the checkout's own copy."""
+    if EXAMPLE_ARTICLE.exists():
+        return EXAMPLE_ARTICLE
+    checkout = Path(__file__).resolve().parents[2] / EXAMPLE_ARTICLE
+    return checkout if checkout.exists() else EXAMPLE_ARTICLE
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"citelens: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn every error into one line on stderr and a documented exit code: never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CitelensError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted; everything finished so far is saved", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # pragma: no cover - the last line of defence
+            if os.environ.get("CITELENS_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set CITELENS_DEBUG=1 for details)", 70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True,
+    help="SQLite database file.",
+)
+article_arg = click.argument("article", required=False, type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="citelens")
+def cli() -> None:
+    """citelens: check an article's references against Crossref and PubMed, and its claims
+    against the abstracts of the works it cites."""
+
+
+@cli.command()
+@article_arg
+@db_option
+@friendly_errors
+def ingest(article: Path | None, db_path: str) -> None:
+    """Read ARTICLE (.txt or .md; default: the bundled example) and store its claims and references."""
+    path = article or default_article()
+    parsed = load_article(path)  # all checks happen before the database is opened
+    store = Store(db_path)
+    article_id = store.save_article(parsed)
+    click.echo(
+        f"article {article_id}: {parsed.title!r}: {len(parsed.references)} references, "
+        f"{len(parsed.claims)} claims in {len(parsed.sections)} sections -> {db_path}"
+    )
+
+
+@cli.command()
+@db_option
+@click.option("--article", "article_key", help="Article id or path (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of tables.")
+@click.option("--claims/--no-claims", default=True, help="List the claims too.")
+@friendly_errors
+def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> None:
+    """Print what the database holds for an article."""
+    from .report import build_report
+
+    if not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'citelens ingest ARTICLE --db {db_path}' first", 2)
+    store = Store(db_path)
+    stored = store.load(store.find_article(article_key))
+    report = build_report(stored)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    from .views import print_report
+
+    print_report(report, show_claims=claims)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,75 @@
+"""Terminal views of a report: rich tables for `show`, `check` and `batch`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLES = {
+    "verified": "green", "discrepant": "yellow", "ambiguous": "magenta", "not_found": "bold red",
+    "retracted": "bold red", "unresolved": "dim", "skipped": "cyan",
+    "supported": "green", "partial": "yellow", "no_evidence": "magenta", "source_problem": "red",
+    "uncited": "dim",
+}
+
+
+def _authors(parsed: dict[str, Any]) -> str:
+    names = [a["family"] for a in parsed["authors"][:2]]
+    text = ", ".join(names)
+    if parsed["et_al"] or len(parsed["authors"]) > 2:
+        text += " et al."
+    return text
+
+
+def status_text(status: str | None) -> Text:
+    return Text(status or "-", style=STATUS_STYLES.get(status or "", "dim"))
+
+
+def references_table(report: dict[str, Any]) -> Table:
+    table = Table(title="References", expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("cited as", min_width=14, max_width=24)
+    table.add_column("title / container", ratio=1, min_width=30)
+    table.add_column("status", no_wrap=True)
+    for ref in report["references"]:
+        p = ref["parsed"]
+        vip = (p["volume"] or "") + (f"({p['issue']})" if p["issue"] else "") + (f":{p['pages']}" if p["pages"] else "")
+        body = Text(p["title"] or ref["raw"])
+        body.append(f"\n{p['container_title'] or ''} {vip}".rstrip(), style="dim")
+        cited = Text(f"{_authors(p)} ({p['year'] or 'n.d.'})")
+        cited.append(f"\n{p['style']}", style="dim")
+        table.add_row(str(ref["index"]), cited, body, status_text(ref["status"]))
+    return table
+
+
+def claims_table(report: dict[str, Any]) -> Table:
+    table = Table(title="Claims", expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("section", max_width=18)
+    table.add_column("claim", ratio=4)
+    table.add_column("refs", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for n, claim in enumerate(report["claims"], 1):
+        text = claim["text"] if len(claim["text"]) <= 160 else claim["text"][:157] + "..."
+        table.add_row(str(n), claim["section"], text, ",".join(map(str, claim["references"])),
+                      status_text(claim["status"]))
+    return table
+
+
+def print_report(report: dict[str, Any], *, show_claims: bool = True, console: Console | None = None) -> None:
+    console = console or Console()
+    article = report["article"]
+    console.print(f"[bold]{article['title']}[/bold]  ({article['path']})")
+    console.print(references_table(report))
+    if show_claims:
+        console.print(claims_table(report))
+    summary = report["summary"]
+    parts = [f"{len(report['references'])} references", f"{len(report['claims'])} claims"]
+    if summary["references"]:
+        parts.append("references: " + ", ".join(f"{k} {v}" for k, v in summary["references"].items()))
+    if summary["claims"]:
+        parts.append("claims: " + ", ".join(f"{k} {v}" for k, v in summary["claims"].items()))
+    console.print("; ".join(parts))
