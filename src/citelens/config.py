@@ -22,3 +22,27 @@ ENV_CACHE_DIR = "CITELENS_CACHE_DIR"
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 NCBI_TOOL = "citelens"
+
+# --- rate limits (requests per second, requests in flight) ------------------------------
+# Crossref since December 2025: polite pool (with mailto) 10/s x3 for single-DOI lookups,
+# 3/s x3 for searches and lists; public pool 5/s x1 and 1/s x1.
+CROSSREF_SINGLE_POLITE = (10.0, 3)
+CROSSREF_LIST_POLITE = (3.0, 3)
+CROSSREF_SINGLE_PUBLIC = (5.0, 1)
+CROSSREF_LIST_PUBLIC = (1.0, 1)
+# NCBI E-utilities: 3/s without an API key, 10/s with one.
+EUTILS_DEFAULT = (3.0, 3)
+EUTILS_WITH_KEY = (10.0, 3)
+
+# --- timeouts and retries ---------------------------------------------------------------
+HTTP_TIMEOUT_S = 20.0
+MAX_ATTEMPTS = 5  # first try plus four retries
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 30.0
+RETRY_AFTER_CAP_S = 120.0  # a Retry-After longer than this fails the lookup instead of waiting
+
+# --- batching ---------------------------------------------------------------------------
+EFETCH_BATCH = 200  # ids per EFetch request
+ECITMATCH_BATCH = 100  # citations per ECitMatch request
+CROSSREF_DOI_FILTER_BATCH = 20  # DOIs per /works?filter=doi:... request
+SEARCH_ROWS = 5  # candidates per bibliographic search

@@ -162,6 +162,7 @@ class Work:
     issue: str | None = None
     pages: str | None = None
     year: int | None = None
+    other_years: list[int] = field(default_factory=list)  # online-first, print, issue: any may be cited
     abstract: str | None = None
     type: str | None = None
     retracted: bool = False
@@ -187,6 +188,7 @@ class Work:
         values["authors"] = [Author(a["family"], a.get("given") or "") for a in data.get("authors") or []]
         values["retracted"] = bool(data.get("retracted"))
         values["sources"] = list(data.get("sources") or [])
+        values["other_years"] = list(data.get("other_years") or [])
         return cls(**values)
 
 

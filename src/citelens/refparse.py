@@ -115,6 +115,8 @@ def _is_given_like(token: str) -> bool:
         return False
     if _is_initials(token):
         return True
+    if _INITIALS_FIRST_RE.match(token) and len(words) <= 3:
+        return True  # "C. Sue"
     return all(re.match(r"^[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\u2019.-]*$", w) for w in words) and (
         len(words) == 1 or _is_initials(words[-1])
     )
@@ -188,8 +190,10 @@ def parse_authors(text: str) -> tuple[list[Author], bool]:
             authors.append(_split_given_first(token))
             i += 1
             continue
-        if nxt is not None and (i == 0 or (inverted_seen and " " not in token)) and _is_given_like(nxt) \
-                and not _INITIALS_FIRST_RE.match(nxt):
+        first_inverted = i == 0 and (" " not in token or token.split()[0].lower() in _PARTICLES
+                                     or _is_initials(nxt or "") or len(tokens) == 2)
+        if nxt is not None and (first_inverted or (inverted_seen and " " not in token)) \
+                and _is_given_like(nxt) and (i == 0 or not _INITIALS_FIRST_RE.match(nxt)):
             authors.append(Author(token, nxt.strip()))
             inverted_seen = True
             i += 2
@@ -247,7 +251,7 @@ _ART_LABEL_RE = re.compile(r"\b(?:Art(?:icle)?\.?\s*(?:no\.?|number)?|e-?locatio
 # "108(50):19937-42" / "108 (50): 19937-42" / "108:19937-42" / "108(50), 19937-19942" / "15 Suppl 3:S156-61"
 _VIP_RE = re.compile(
     rf"(?P<vol>[A-Za-z]?\d+[A-Za-z]?(?:\s+Suppl(?:ement)?\.?\s*\w*)?)\s*"
-    rf"(?:\((?P<iss>[^()]{{1,30}})\))?\s*(?P<sep>[:,])\s*(?:pp?\.\s*)?"
+    rf"(?:\((?P<iss>[^()]{{1,30}})\))?\s*(?P<sep>[:,])\s*(?:pp?\.\s*|Article\s+|Art\.\s*no\.\s*)?"
     rf"(?P<pages>{_PAGE}(?:\s*-\s*{_PAGE})?)(?![\w])"
 )
 # Nature: "Journal 108, 19937-19942 (2011)"
@@ -260,6 +264,11 @@ _NATURE_TAIL_RE = re.compile(
 def _read_details(parsed: ParsedReference, text: str) -> str:
     """Read volume, issue, pages and year out of the part after the title; return what is left."""
     text = _DASH_RE.sub("-", text)
+    article_no = None
+    m = _ART_LABEL_RE.search(text)
+    if m:
+        article_no = m.group(1)
+        text = text[: m.start()] + "\x00" + text[m.end():]
     m = _VOL_LABEL_RE.search(text)
     if m:
         parsed.volume = m.group(1).rstrip(".,")
@@ -277,10 +286,11 @@ def _read_details(parsed: ParsedReference, text: str) -> str:
         if m and _set_pages(parsed, m.group(1)):
             text = text[: m.start()] + "\x00" + text[m.end():]
         else:
-            m = _ART_LABEL_RE.search(text)
-            if m:
-                parsed.first_page = m.group(1)
-                text = text[: m.start()] + "\x00" + text[m.end():]
+            m = re.search(rf"{_YEAR}\s*:\s*({_PAGE}(?:\s*-\s*{_PAGE})?)", text)  # AMA: "Springer; 2018:291-319"
+            if article_no:
+                parsed.first_page = article_no
+            elif m and _set_pages(parsed, m.group(1)):
+                text = text[: m.start(1)] + "\x00" + text[m.end():]
             else:
                 m = re.search(rf"(?:^|\x00)[\s,]*({_PAGE}\s*-\s*{_PAGE})\b|,\s*({_PAGE}\s*-\s*{_PAGE})\s*\.?$", text)
                 if m:
@@ -312,6 +322,8 @@ def _read_details(parsed: ParsedReference, text: str) -> str:
             m = _PP_LABEL_RE.search(text)
             if m and _set_pages(parsed, m.group(1)):
                 text = text[: m.start()] + "\x00" + text[m.end():]
+            elif article_no:
+                parsed.first_page = article_no
     if parsed.year is None:
         years = list(_YEAR_RE.finditer(text))
         if years:
@@ -325,10 +337,15 @@ def _container_from(text: str) -> str | None:
     """The container title is what is left before the first detail that was taken out."""
     head = text.split("\x00", 1)[0]
     head = re.sub(r"^\s*(?:In\s*:?\s+)", "", head)
-    head = re.sub(r"\b(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-                  r"(?:\s+\d{1,2})?\s*$", "", head.strip(" ,.;:"))
-    head = head.strip(" ,.;:")
-    return head or None
+    head = re.sub(r"[\s,]\s*(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+                  r"(?:\s+\d{1,2})?[\s,.;:]*$", ", ", head)
+    head = head.lstrip(" ,.;:?!\u2019\u201d'\"")
+    core = head.rstrip(" ,;:.(")
+    trailing = head[len(core):]
+    # "Pflugers Arch., vol." / "Semin. Reprod. Med. 25": that period belongs to the abbreviation
+    if trailing.startswith(".") and (trailing.strip() != "." or re.search(r"\w\.\s", core)):
+        core += "."
+    return core or None
 
 
 # --- the parser -----------------------------------------------------------------------
@@ -350,22 +367,35 @@ _ET_AL_AT_RE = re.compile(r"\s*,?\s*et\s*al\b\.?")
 _SENTENCE_CUT_RE = re.compile(r"(?<=[a-z0-9\u00e0-\u024f)\]'\u2019])([.?!])\s+(?=[A-Z\u00c0-\u024f0-9(\[])")
 
 
+_TITLE_QUOTE_CONTEXT_RE = re.compile(r"(?:^|[.,:;)\]]\s*|\d{4}[a-z]?\s+)$")
+
+
 def _quoted_title(text: str) -> tuple[str, str, str] | None:
-    """Find a quoted title: return (before, title, after)."""
+    """Find a quoted title: return (before, title, after).
+
+    A title's opening quote follows the authors or the year ("Chen, F. S. “Title.”",
+    "(2007) 'Title'"); a quote inside an unquoted title ("have a “theory of mind”?") does not.
+    """
+    best: tuple[int, int] | None = None
     for open_q, close_q in _QUOTE_PAIRS:
         start = text.find(open_q)
         while start != -1:
-            if open_q == "'" and start > 0 and text[start - 1] not in " (":
+            if best is not None and start > best[0]:
+                break
+            if open_q in "'\u2018" and start > 0 and text[start - 1].isalnum():
                 start = text.find(open_q, start + 1)
                 continue
-            if open_q == "\u2018" and start > 0 and text[start - 1].isalpha():
+            if not _TITLE_QUOTE_CONTEXT_RE.search(text[max(0, start - 12): start]):
                 start = text.find(open_q, start + 1)
                 continue
             end = _closing_quote(text, start + 1, close_q)
             if end != -1 and end - start > 3:
-                return text[:start], text[start + 1: end], text[end + 1:]
+                best = (start, end)
             break
-    return None
+    if best is None:
+        return None
+    start, end = best
+    return text[:start], text[start + 1: end], text[end + 1:]
 
 
 def _closing_quote(text: str, pos: int, close_q: str) -> int:
@@ -409,10 +439,28 @@ def _scan_author_list(text: str, author_re: re.Pattern[str]) -> int:
     if count == 0:
         return -1
     # the list must end where the title begins: after "M." or before ". Title"
-    tail = text[m.end() if m else pos:] if count else ""
+    if m is None:
+        return -1
+    end = m.end()
     if author_re is _V_AUTHOR_RE:
-        return m.end() if m and tail.startswith(".") else -1
-    return m.end() if m and (tail.startswith(" ") or not tail) else -1
+        return end if text.startswith(".", end) else -1
+    if end == len(text) or text[end - 1].isspace() or text[end].isspace():
+        return len(text[:end].rstrip())
+    return -1
+
+
+def _keep_initial_period(authors: str) -> str:
+    """'Crespi, Bernard J' (the period went with the sentence) -> 'Crespi, Bernard J.'."""
+    return authors + "." if re.search(r"(?:^|[\s.])[A-Z]$", authors) else authors
+
+
+def _split_last_sentence(text: str) -> tuple[str, str]:
+    """'Title? More title. Journal Abbrev' -> ('Title? More title', 'Journal Abbrev') (NLM style)."""
+    cuts = list(_SENTENCE_CUT_RE.finditer(text))
+    if not cuts:
+        return text, ""
+    m = cuts[-1]
+    return text[: m.start(1) + (1 if m.group(1) in "?!" else 0)], text[m.end():]
 
 
 def _guess_authors_end(text: str) -> int:
@@ -451,7 +499,7 @@ def parse_reference(raw: str) -> ParsedReference:
             style = "harvard"
         elif cm:
             parsed.year = int(cm.group("year"))
-            before = before[: cm.start()]
+            before = _keep_initial_period(before[: cm.start()])
             style = "chicago"
         elif title.rstrip().endswith(","):
             style = "ieee"
@@ -478,7 +526,7 @@ def parse_reference(raw: str) -> ParsedReference:
             cut = _VANCOUVER_TAIL_RE.search(body)
             head = body[: cut.start()] if cut else body
             parsed.year = int(cut.group("year")) if cut else None
-            title, container = _split_title_container(head + ".")
+            title, container = _split_last_sentence(head)
             parsed.title = _clean_title(title)
             parsed.container_title = container.strip(" .") or None
             details = body[cut.end():] if cut else ""
@@ -495,14 +543,14 @@ def parse_reference(raw: str) -> ParsedReference:
                 if not container:  # title and journal run together: the journal is the last sentence
                     title, container = head, ""
                 parsed.title = _clean_title(title)
-                parsed.container_title = container.strip(" .") or None
+                parsed.container_title = container.strip(" ,") or None
                 parsed.volume = tail.group("vol")
                 parsed.issue = tail.group("iss")
                 _set_pages(parsed, tail.group("pages"))
                 parsed.year = int(tail.group("year"))
         elif chicago:
             style = "chicago"
-            parsed.authors, parsed.et_al = parse_authors(chicago.group("authors"))
+            parsed.authors, parsed.et_al = parse_authors(_keep_initial_period(chicago.group("authors")))
             parsed.year = int(chicago.group("year"))
             title, details = _split_title_container(chicago.group("rest"))
             parsed.title = _clean_title(title)

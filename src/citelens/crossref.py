@@ -1,0 +1,149 @@
+"""Crossref through habanero: DOI lookups, DOI batches and bibliographic searches.
+
+habanero 2.x makes each request itself with `httpx2.get` (no injectable client). To cache
+the raw body, read the status and `Retry-After`/`x-rate-limit-*` headers, and add the
+Metadata Plus token header, the module-level `httpx2` that habanero's request helper uses is
+wrapped once by `_ObservedHttpx2`, which records the last response of each thread.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+from urllib.parse import quote
+
+import habanero
+import habanero.request as _habanero_request
+from habanero.exceptions import RequestError
+
+from . import config
+from .errors import LookupFailed
+from .fetch import Fetcher, NotFound, Request, Retryable, parse_retry_after
+
+_local = threading.local()
+
+
+class _ObservedHttpx2:
+    """Stands in for the `httpx2` module inside habanero.request: same calls, responses recorded."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        extra = getattr(_local, "headers", None)
+        if extra:
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), **extra}
+        _local.response = None
+        response = self._real.get(url, **kwargs)
+        _local.response = response
+        return response
+
+
+if not isinstance(_habanero_request.httpx2, _ObservedHttpx2):
+    _habanero_request.httpx2 = _ObservedHttpx2(_habanero_request.httpx2)
+
+
+def _valid_json(body: bytes) -> bool:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("status") == "ok" and isinstance(data.get("message"), dict)
+
+
+class CrossrefClient:
+    """The Crossref REST API, polite pool when a mailto is configured."""
+
+    def __init__(self, fetcher: Fetcher, *, base_url: str = config.DEFAULT_CROSSREF_URL, mailto: str | None = None,
+                 plus_token: str | None = None, timeout: float = config.HTTP_TIMEOUT_S) -> None:
+        self.fetcher = fetcher
+        self.base_url = base_url.rstrip("/")
+        self.cr = habanero.Crossref(base_url=self.base_url, mailto=mailto,
+                                    ua_string="citelens/0.1 (https://github.com/citelens)", timeout=timeout)
+        self.headers = {"Crossref-Plus-API-Token": f"Bearer {plus_token}"} if plus_token else {}
+
+    def _call(self, describe: str, **kwargs: Any) -> bytes:
+        _local.headers = self.headers
+        try:
+            self.cr.works(**kwargs)
+            response = _local.response
+        except RequestError as exc:  # habanero's error for JSON error bodies
+            self._raise_for(getattr(exc.__cause__, "response", None) or _local.response, describe, str(exc))
+        except Exception as exc:  # httpx2 errors, RuntimeError wrappers, JSON decoding
+            response = getattr(exc, "response", None) or getattr(exc.__cause__, "response", None) or _local.response
+            if response is None:
+                raise Retryable(f"network error: {type(exc).__name__}: {exc}") from None
+            self._raise_for(response, describe, str(exc))
+        finally:
+            _local.headers = None
+        if response is None:
+            raise Retryable("no response")
+        self._observe(response)
+        return response.content
+
+    def _observe(self, response: Any) -> None:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        for kind in ("crossref-single", "crossref-list"):
+            limiter = self.fetcher.limiters.get(kind)
+            if limiter:
+                limiter.follow_headers(headers)
+
+    @staticmethod
+    def _raise_for(response: Any, describe: str, message: str) -> None:
+        if response is None:
+            raise Retryable(f"network error: {message}")
+        status = response.status_code
+        if status == 404:
+            raise NotFound(describe)
+        if status == 429 or status >= 500:
+            raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")))
+        if 200 <= status < 300:
+            raise Retryable(f"malformed response: {message}")
+        raise LookupFailed(f"{describe}: HTTP {status}: {message}")
+
+    # --- the three kinds of request -----------------------------------------------------
+
+    def work(self, doi: str) -> dict[str, Any] | None:
+        """The Crossref record of one DOI, or None when Crossref has no such DOI."""
+        params = {"doi": doi.lower()}
+        req = Request(
+            source="crossref", kind="crossref-single",
+            cache_path=self.fetcher.cache.path_for("crossref", "works", params, "json", label=doi.lower()),
+            call=lambda: self._call(f"Crossref DOI {doi}", ids=quote(doi, safe="/()._-;:<>")),
+            validate=_valid_json, describe=f"Crossref DOI {doi}",
+        )
+        body = self.fetcher.get(req)
+        return json.loads(body)["message"] if body is not None else None
+
+    def works_by_doi(self, dois: list[str]) -> list[dict[str, Any]]:
+        """Several DOIs in one list request (`filter=doi:A,doi:B`)."""
+        dois = sorted({d.lower() for d in dois})
+        params = {"filter": ",".join(f"doi:{d}" for d in dois), "rows": len(dois)}
+        req = Request(
+            source="crossref", kind="crossref-list",
+            cache_path=self.fetcher.cache.path_for("crossref", "works-dois", params, "json", label=dois[0]),
+            call=lambda: self._call("Crossref DOI batch", filter={"doi": dois}, limit=len(dois)),
+            validate=_valid_json, describe=f"Crossref DOI batch ({len(dois)})",
+        )
+        body = self.fetcher.get(req)
+        return list(json.loads(body)["message"].get("items") or []) if body is not None else []
+
+    def search(self, bibliographic: str, *, author: str | None = None, rows: int = config.SEARCH_ROWS
+               ) -> list[dict[str, Any]]:
+        """A bibliographic search: the top `rows` candidates, best first by Crossref's score."""
+        query: dict[str, Any] = {"query_bibliographic": bibliographic}
+        if author:
+            query["query_author"] = author
+        params = {**query, "rows": rows}
+        req = Request(
+            source="crossref", kind="crossref-list",
+            cache_path=self.fetcher.cache.path_for("crossref", "search", params, "json", label=bibliographic[:40]),
+            call=lambda: self._call("Crossref search", limit=rows, **query),
+            validate=_valid_json, describe=f"Crossref search {bibliographic[:60]!r}",
+        )
+        body = self.fetcher.get(req)
+        return list(json.loads(body)["message"].get("items") or []) if body is not None else []

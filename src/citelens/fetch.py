@@ -1,0 +1,249 @@
+"""Requests to the public APIs: per-host rate limits, retries, and the on-disk response cache.
+
+Every request citelens makes goes through `Fetcher.get`: the cache first (a readable file per
+normalised request, one folder per source), then the rate limiter of the request's kind,
+then the call itself with bounded retries on 429, 5xx, timeouts and malformed bodies,
+honouring Retry-After. A lookup that still fails raises LookupFailed: the caller reports the
+reference as `unresolved`, never as a verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import LookupFailed
+
+
+@dataclass
+class RateLimit:
+    rps: float
+    concurrency: int
+
+
+class RateLimiter:
+    """Spaces requests at most `rps` a second with at most `concurrency` in flight."""
+
+    def __init__(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self._sem = threading.BoundedSemaphore(max(1, limit.concurrency))
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def _wait_turn(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + 1.0 / self.limit.rps if self.limit.rps > 0 else start
+        delay = start - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    def acquire(self) -> None:
+        self._sem.acquire()
+        self._wait_turn()
+
+    def release(self) -> None:
+        self._sem.release()
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request of this kind back for `seconds` (a 429 with Retry-After)."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+    def follow_headers(self, headers: dict[str, str]) -> None:
+        """Slow down to the server's own `x-rate-limit-limit` / `x-rate-limit-interval`, if lower."""
+        limit = headers.get("x-rate-limit-limit")
+        interval = headers.get("x-rate-limit-interval", "1s")
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*s?\s*", interval or "")
+        if limit and limit.strip().isdigit() and m and float(m.group(1)) > 0:
+            server_rps = int(limit) / float(m.group(1))
+            if 0 < server_rps < self.limit.rps:
+                self.limit = RateLimit(server_rps, self.limit.concurrency)
+
+
+class Retryable(Exception):
+    """A failure worth another try: 429, 5xx, timeout, dropped connection, malformed body."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class NotFound(Exception):
+    """The server answered that the resource does not exist (HTTP 404): an answer, not a failure."""
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return float(value)
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Stats:
+    """Counts of what a run did: requests per API, cache hits, retries, failures."""
+
+    requests: Counter[str] = field(default_factory=Counter)
+    cache_hits: Counter[str] = field(default_factory=Counter)
+    retries: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, counter: str, source: str) -> None:
+        with self._lock:
+            getattr(self, counter)[source] += 1
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-")[:limit] or "x"
+
+
+def _normalise(params: dict[str, Any]) -> str:
+    items = sorted((str(k), str(v)) for k, v in params.items() if v is not None and k not in _VOLATILE)
+    return json.dumps(items, ensure_ascii=False)
+
+
+_VOLATILE = {"tool", "email", "api_key", "mailto"}  # identify the caller, not the request
+
+
+class ResponseCache:
+    """Response bodies on disk, one readable file per normalised request, written atomically."""
+
+    def __init__(self, root: Path, *, offline: bool = False, refresh: bool = False) -> None:
+        self.root = Path(root)
+        self.offline = offline
+        self.refresh = refresh
+
+    def path_for(self, source: str, endpoint: str, params: dict[str, Any], ext: str, label: str = "") -> Path:
+        digest = hashlib.sha1(f"{endpoint}\x00{_normalise(params)}".encode()).hexdigest()[:12]
+        name = f"{_slug(endpoint)}_{_slug(label)}_{digest}.{ext}" if label else f"{_slug(endpoint)}_{digest}.{ext}"
+        return self.root / source / name
+
+    def read(self, path: Path) -> bytes | None:
+        if self.refresh:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def write(self, path: Path, body: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def discard(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+@dataclass
+class Request:
+    """One request to make: where its answer is cached, how to make it, how to check its body."""
+
+    source: str  # "crossref" or "pubmed": the cache folder and the stats key
+    kind: str  # rate-limit bucket: "crossref-single", "crossref-list", "eutils"
+    cache_path: Path
+    call: Callable[[], bytes]  # makes the request; raises Retryable, NotFound or LookupFailed
+    validate: Callable[[bytes], bool]  # a body that fails this is malformed: refetched, never parsed
+    describe: str
+
+
+_NOT_FOUND_MARK = b"citelens:not-found\n"
+
+
+class Fetcher:
+    """Makes requests through the cache, the rate limiters and the retry policy."""
+
+    def __init__(self, cache: ResponseCache, limits: dict[str, RateLimit], *,
+                 max_attempts: int = config.MAX_ATTEMPTS, backoff_base: float = config.BACKOFF_BASE_S,
+                 backoff_cap: float = config.BACKOFF_CAP_S, stats: Stats | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.cache = cache
+        self.limiters = {kind: RateLimiter(limit) for kind, limit in limits.items()}
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.stats = stats or Stats()
+        self._sleep = sleep
+        self._rng = random.Random()
+
+    def get(self, req: Request) -> bytes | None:
+        """The body of the answer, or None when the server said the thing does not exist."""
+        cached = self.cache.read(req.cache_path)
+        if cached is not None:
+            if cached == _NOT_FOUND_MARK:
+                self.stats.add("cache_hits", req.source)
+                return None
+            if req.validate(cached):
+                self.stats.add("cache_hits", req.source)
+                return cached
+            self.cache.discard(req.cache_path)  # corrupted or half-written: refetch
+        if self.cache.offline:
+            raise LookupFailed(f"offline and not in the cache: {req.describe}")
+        limiter = self.limiters[req.kind]
+        last_reason = ""
+        for attempt in range(1, self.max_attempts + 1):
+            limiter.acquire()
+            try:
+                self.stats.add("requests", req.source)
+                body = req.call()
+                if not req.validate(body):
+                    raise Retryable("malformed response body")
+            except NotFound:
+                self.cache.write(req.cache_path, _NOT_FOUND_MARK)
+                return None
+            except Retryable as exc:
+                last_reason = str(exc)
+                if attempt == self.max_attempts:
+                    break
+                self.stats.add("retries", req.source)
+                if exc.retry_after is not None:
+                    if exc.retry_after > config.RETRY_AFTER_CAP_S:
+                        last_reason += f" (Retry-After {exc.retry_after:.0f}s is too long to wait)"
+                        break
+                    limiter.pause(exc.retry_after)
+                else:
+                    delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+                    self._sleep(delay * (0.5 + self._rng.random()))
+                continue
+            finally:
+                limiter.release()
+            self.cache.write(req.cache_path, body)
+            return body
+        self.stats.add("failures", req.source)
+        raise LookupFailed(f"{req.describe}: {last_reason} after {self.max_attempts} attempts")
