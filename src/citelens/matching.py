@@ -115,8 +115,7 @@ def container_matches(cited: str | None, *actual_names: str | None) -> bool:
                     break
                 matched += 1
                 i += 1
-            if matched == len(short) and (len(short) >= 0.6 * len(long_) or long_[: len(short)] == short
-                                          or all(_abbrev_token_matches(s, lt) for s, lt in zip(short, long_))):
+            if matched == len(short) and (len(short) >= 0.6 * len(long_) or long_[: len(short)] == short):
                 return True
         if fuzz.ratio(" ".join(ct), " ".join(at)) >= 92:
             return True
