@@ -112,6 +112,51 @@ def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> 
     print_report(report, show_claims=claims)
 
 
+@cli.command()
+@article_arg
+@db_option
+@click.option("--offline", is_flag=True, help="Use only cached responses; a miss leaves the reference unresolved.")
+@click.option("--refresh", is_flag=True, help="Refetch every response and re-check every reference.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Response cache folder (default: $CITELENS_CACHE_DIR, the checkout's cache/, or the user cache).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the JSON report to this file ('-' for stdout).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
+@friendly_errors
+def check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
+          json_path: str | None, jobs: int) -> None:
+    """Ingest ARTICLE, resolve its references against Crossref and PubMed, assess its claims, report."""
+    from .pipeline import check_article
+    from .settings import Settings
+    from .views import print_report
+
+    path = article or default_article()
+    parsed = load_article(path)
+    settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
+    store = Store(db_path)
+    result = check_article(path, store, settings, article=parsed, progress=_progress_printer())
+    if json_path == "-":
+        click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+        return
+    print_report(result.report, show_claims=False)
+    stats = result.stats
+    click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
+               f"cache hits {sum(stats.cache_hits.values())}; database {db_path}")
+    if json_path:
+        Path(json_path).write_text(json.dumps(result.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"JSON report written to {json_path}")
+
+
+def _progress_printer() -> Callable[[str, int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        click.echo(f"\r[{done}/{total}] {stage:<24}", err=True, nl=done == total)
+
+    return show
+
+
 def main() -> None:
     cli()
 

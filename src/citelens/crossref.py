@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import habanero
 import habanero.request as _habanero_request
+import habanero.request_class as _habanero_request_class
 from habanero.exceptions import RequestError
 
 from . import config
@@ -43,8 +44,9 @@ class _ObservedHttpx2:
         return response
 
 
-if not isinstance(_habanero_request.httpx2, _ObservedHttpx2):
-    _habanero_request.httpx2 = _ObservedHttpx2(_habanero_request.httpx2)
+for _module in (_habanero_request, _habanero_request_class):  # DOI lookups use one, searches the other
+    if not isinstance(_module.httpx2, _ObservedHttpx2):
+        _module.httpx2 = _ObservedHttpx2(_module.httpx2)
 
 
 def _valid_json(body: bytes) -> bool:
@@ -68,6 +70,7 @@ class CrossrefClient:
 
     def _call(self, describe: str, **kwargs: Any) -> bytes:
         _local.headers = self.headers
+        _local.response = None
         try:
             self.cr.works(**kwargs)
             response = _local.response
@@ -82,6 +85,8 @@ class CrossrefClient:
             _local.headers = None
         if response is None:
             raise Retryable("no response")
+        if not 200 <= response.status_code < 300:
+            self._raise_for(response, describe, f"HTTP {response.status_code}")
         self._observe(response)
         return response.content
 

@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .records import DateParts, issued_date, online_date, parse_date, print_date
@@ -43,7 +43,7 @@ def abstract_sections(abstract: str | None) -> list[tuple[str | None, str]]:
 
 
 def jats_abstract(abstract: str | None) -> str | None:
-    """``"Background: x\\nMethods: y"`` -> ``<jats:sec><jats:title>Background</jats:title><jats:p>x</jats:p></jats:sec>...``."""
+    """JATS abstract; ``"Background: x"`` paragraphs become ``<jats:sec><jats:title>Background</jats:title>...``."""
     sections = abstract_sections(abstract)
     if not sections:
         return None
@@ -64,13 +64,13 @@ def date_obj(parts: DateParts) -> dict[str, Any]:
 def timestamp_obj(parts: DateParts | datetime) -> dict[str, Any]:
     """A dated object with ``date-time`` and ``timestamp`` (as ``indexed`` / ``updated``)."""
     if isinstance(parts, datetime):
-        dt = parts.astimezone(timezone.utc).replace(microsecond=0)
+        dt = parts.astimezone(UTC).replace(microsecond=0)
         dp = [dt.year, dt.month, dt.day]
     else:
         y = parts[0]
         m = parts[1] if len(parts) > 1 else 1
         d = parts[2] if len(parts) > 2 else 1
-        dt = datetime(y, m, d, tzinfo=timezone.utc)
+        dt = datetime(y, m, d, tzinfo=UTC)
         dp = [y, m, d]
     return {
         "date-parts": [dp],
@@ -115,7 +115,7 @@ def render_work(
     ponline = online_date(rec)
     issued = issued_date(rec)
     msg: dict[str, Any] = {}
-    msg["indexed"] = timestamp_obj(indexed or datetime.now(timezone.utc))
+    msg["indexed"] = timestamp_obj(indexed or datetime.now(UTC))
     if rec.get("retraction_of"):
         when = parse_date(rec.get("retraction_date")) or issued
         msg["update-to"] = [_update(str(rec["retraction_of"]).lower(), "retraction", "Retraction", "publisher", when)]

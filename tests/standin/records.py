@@ -43,7 +43,7 @@ def normalize_doi(doi: str | None) -> str | None:
     low = d.lower()
     for prefix in _DOI_PREFIXES:
         if low.startswith(prefix):
-            d = d[len(prefix):]
+            d = d[len(prefix) :]
             break
     d = d.strip().lower()
     return d or None
@@ -87,9 +87,7 @@ def merge_records(base: Iterable[Mapping[str, Any]], extra: Iterable[Mapping[str
         merged = [
             r
             for r in merged
-            if not (
-                (rec["doi"] and r["doi"] == rec["doi"]) or (rec["pmid"] and r["pmid"] == rec["pmid"])
-            )
+            if not ((rec["doi"] and r["doi"] == rec["doi"]) or (rec["pmid"] and r["pmid"] == rec["pmid"]))
         ]
         merged.append(rec)
     return merged

@@ -27,7 +27,28 @@ from .records import (
 )
 
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with".split()
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    }
 )
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -131,7 +152,7 @@ def author_matches(author: Mapping[str, Any], term: str) -> bool:
         return True
     if not q.startswith(family + " "):
         return False
-    rest = q[len(family) + 1:]
+    rest = q[len(family) + 1 :]
     inits = initials(author.get("given")).lower()
     compact = rest.replace(" ", "")
     if len(compact) <= 3 and inits.startswith(compact):
@@ -176,27 +197,73 @@ def page_matches(rec: Mapping[str, Any], page: str) -> bool:
 
 _AUTHOR_TAGS = {"au", "author", "auth", "full author name", "fau", "1au", "first author", "lastau", "last author"}
 _TAG_NAMES = {
-    "doi": "doi", "aid": "doi", "lid": "doi", "location id": "doi", "article identifier": "doi",
-    "pmid": "pmid", "uid": "pmid",
-    "ti": "title", "title": "title",
-    "tiab": "tiab", "title/abstract": "tiab", "tw": "tiab", "text word": "tiab",
-    "ab": "abstract", "abstract": "abstract",
-    "dp": "date", "pdat": "date", "publication date": "date", "date - publication": "date",
-    "ppdat": "date", "epdat": "date", "edat": "date", "crdt": "date",
-    "ta": "journal", "journal": "journal", "jour": "journal", "jt": "journal", "is": "journal", "issn": "journal",
-    "vi": "volume", "volume": "volume",
-    "ip": "issue", "issue": "issue",
-    "pg": "page", "page": "page", "pagination": "page",
-    "pt": "pubtype", "publication type": "pubtype", "ptyp": "pubtype",
-    "mh": "keyword", "mesh": "keyword", "mesh terms": "keyword", "majr": "keyword", "ot": "keyword",
-    "kw": "keyword", "keyword": "keyword", "other term": "keyword",
-    "all": "all", "all fields": "all",
+    "doi": "doi",
+    "aid": "doi",
+    "lid": "doi",
+    "location id": "doi",
+    "article identifier": "doi",
+    "pmid": "pmid",
+    "uid": "pmid",
+    "ti": "title",
+    "title": "title",
+    "tiab": "tiab",
+    "title/abstract": "tiab",
+    "tw": "tiab",
+    "text word": "tiab",
+    "ab": "abstract",
+    "abstract": "abstract",
+    "dp": "date",
+    "pdat": "date",
+    "publication date": "date",
+    "date - publication": "date",
+    "ppdat": "date",
+    "epdat": "date",
+    "edat": "date",
+    "crdt": "date",
+    "ta": "journal",
+    "journal": "journal",
+    "jour": "journal",
+    "jt": "journal",
+    "is": "journal",
+    "issn": "journal",
+    "vi": "volume",
+    "volume": "volume",
+    "ip": "issue",
+    "issue": "issue",
+    "pg": "page",
+    "page": "page",
+    "pagination": "page",
+    "pt": "pubtype",
+    "publication type": "pubtype",
+    "ptyp": "pubtype",
+    "mh": "keyword",
+    "mesh": "keyword",
+    "mesh terms": "keyword",
+    "majr": "keyword",
+    "ot": "keyword",
+    "kw": "keyword",
+    "keyword": "keyword",
+    "other term": "keyword",
+    "all": "all",
+    "all fields": "all",
 }
 _TRANSLATION_NAMES = {
-    "doi": "Location ID", "pmid": "UID", "title": "Title", "tiab": "Title/Abstract", "abstract": "Abstract",
-    "date": "Date - Publication", "journal": "Journal", "volume": "Volume", "issue": "Issue",
-    "page": "Pagination", "pubtype": "Publication Type", "keyword": "MeSH Terms", "all": "All Fields",
-    "author": "Author", "1au": "Author - First", "lastau": "Author - Last",
+    "doi": "Location ID",
+    "pmid": "UID",
+    "title": "Title",
+    "tiab": "Title/Abstract",
+    "abstract": "Abstract",
+    "date": "Date - Publication",
+    "journal": "Journal",
+    "volume": "Volume",
+    "issue": "Issue",
+    "page": "Pagination",
+    "pubtype": "Publication Type",
+    "keyword": "MeSH Terms",
+    "all": "All Fields",
+    "author": "Author",
+    "1au": "Author - First",
+    "lastau": "Author - Last",
 }
 
 
@@ -217,9 +284,7 @@ class Node:
     children: list[Node | Term] = field(default_factory=list)
 
 
-_LEX_RE = re.compile(
-    r'\s*(?:(?P<lp>\()|(?P<rp>\))|"(?P<q>[^"]*)"|(?P<tag>\[[^\]]*\])|(?P<word>[^\s()\[\]"]+))'
-)
+_LEX_RE = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|"(?P<q>[^"]*)"|(?P<tag>\[[^\]]*\])|(?P<word>[^\s()\[\]"]+))')
 _DOI_TAG_RE = re.compile(r"\s*\(?\s*(?P<doi>10\.[^\s\"\[\]]+)\[(?:doi|aid|lid|location id)\]", re.I)
 
 
@@ -347,7 +412,7 @@ def _contains(haystack: list[str], needle: list[str], phrase: bool) -> bool:
         hs = set(haystack)
         return all(t in hs for t in needle)
     n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
 def _date_term_matches(rec: Mapping[str, Any], text: str) -> bool:
@@ -420,8 +485,10 @@ def term_matches(rec: Mapping[str, Any], t: Term) -> bool:
     if f == "abstract":
         return _contains(abstract, needle, t.phrase)
     if f == "tiab":
-        return _contains(title, needle, t.phrase) or _contains(abstract, needle, t.phrase) or _contains(
-            keywords, needle, t.phrase
+        return (
+            _contains(title, needle, t.phrase)
+            or _contains(abstract, needle, t.phrase)
+            or _contains(keywords, needle, t.phrase)
         )
     if f == "keyword":
         return _contains(keywords, needle, t.phrase)

@@ -1,0 +1,71 @@
+"""The whole check of an article: ingest, resolve the references, link and assess the claims, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .article import load_article
+from .crossref import CrossrefClient
+from .fetch import Fetcher, ResponseCache, Stats
+from .pubmed import PubMedClient
+from .records import Article
+from .report import build_report
+from .resolve import Progress, Resolver
+from .settings import Settings
+from .store import Store
+
+
+def build_resolver(settings: Settings, stats: Stats | None = None) -> tuple[Resolver, Fetcher]:
+    assert settings.cache_dir is not None
+    cache = ResponseCache(settings.cache_dir, offline=settings.offline, refresh=settings.refresh)
+    fetcher = Fetcher(cache, settings.limits(), stats=stats)
+    crossref = CrossrefClient(fetcher, base_url=settings.crossref_url, mailto=settings.mailto,
+                              plus_token=settings.crossref_plus_token)
+    pubmed = PubMedClient(fetcher, base_url=settings.eutils_url, email=settings.mailto,
+                          api_key=settings.ncbi_api_key)
+    return Resolver(crossref, pubmed, jobs=settings.jobs), fetcher
+
+
+@dataclass
+class CheckResult:
+    article_id: int
+    report: dict[str, Any]
+    stats: Stats
+
+
+def resolve_article(store: Store, article_id: int, resolver: Resolver, *, recheck: bool = False,
+                    progress: Progress | None = None, only: set[int] | None = None) -> None:
+    """Resolve the article's references that have no verdict yet (all of them with `recheck`)."""
+    stored = store.load(article_id)
+    todo = [s.reference for s in stored.references
+            if (recheck or s.resolution is None or s.resolution.status == "unresolved")
+            and (only is None or s.reference.index in only)]
+    if todo:
+        resolutions = resolver.resolve_all([(r.raw, r.parsed) for r in todo], progress=progress)
+        for ref, resolution in zip(todo, resolutions, strict=True):
+            store.save_resolution(article_id, ref.index, resolution)
+
+
+def assess_claims(store: Store, article_id: int) -> None:
+    """Link claims to references and weigh them against the abstracts."""
+    from .evidence import assess_article
+
+    stored = store.load(article_id)
+    store.save_assessments(article_id, assess_article(stored))
+
+
+def check_article(path: str | Path, store: Store, settings: Settings, *, progress: Progress | None = None,
+                  article: Article | None = None) -> CheckResult:
+    parsed = article or load_article(path)
+    article_id = store.save_article(parsed)
+    stats = Stats()
+    resolver, _ = build_resolver(settings, stats)
+    try:
+        resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
+    finally:
+        resolver.pubmed.close()
+    assess_claims(store, article_id)
+    store.mark_checked(article_id)
+    return CheckResult(article_id, build_report(store.load(article_id)), stats)

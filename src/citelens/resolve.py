@@ -1,0 +1,372 @@
+"""Resolve references against Crossref and PubMed and give each one a verdict with its evidence.
+
+Lookups go from the cheapest and surest to the scarcest, in batches:
+
+1. cited DOIs: Crossref DOI lookups; cited PMIDs: PubMed EFetch;
+2. ECitMatch (many citations a request) for references with journal, year, volume, page, author;
+3. EFetch in batches for every PMID found;
+4. Crossref bibliographic searches, only for references still without an accepted candidate;
+5. PubMed ESearch by title words, only for references still without one;
+6. the cross-walk: PMIDs for DOIs (one ESearch for many DOIs) and Crossref records for DOIs
+   that PubMed gave, so each matched work ends with both identifiers and the retraction
+   metadata of both sources.
+
+A candidate becomes the match only through `matching.compare`; a failed lookup makes a
+reference `unresolved`, never `not_found`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import config
+from .crossref import CrossrefClient
+from .errors import LookupFailed
+from .matching import AMBIGUITY_MARGIN, Comparison, compare, fold
+from .pubmed import CitationQuery, PubMedClient
+from .records import ParsedReference, Resolution, Work
+from .works import from_crossref, from_pubmed, merge
+
+Progress = Callable[[str, int, int], None]
+
+_NON_SCHOLARLY_RE = re.compile(
+    r"\b(?:personal\s+communication|pers\.\s*comm|unpublished\s+(?:data|observations)|press\s+release|"
+    r"blog|podcast|interview|tweet|retrieved\s+from|accessed)\b",
+    re.I,
+)
+_PRIMARY_TYPES = {"journal-article", "book-chapter", "book", "proceedings-article", "monograph", "reference-entry"}
+
+
+@dataclass
+class _State:
+    """What is known about one reference while it is being resolved."""
+
+    ref: ParsedReference
+    works: dict[str, Work] = field(default_factory=dict)  # candidate key -> work
+    consulted: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    best: Comparison | None = None
+    accepted: list[Comparison] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    def add(self, work: Work) -> None:
+        key = _work_key(work)
+        for k, existing in list(self.works.items()):
+            if (work.doi and existing.doi == work.doi) or (work.pmid and existing.pmid == work.pmid):
+                primary, other = (existing, work) if "crossref" in existing.sources else (work, existing)
+                self.works[k] = merge(primary, other)
+                return
+        self.works[key] = work
+
+    def evaluate(self) -> None:
+        self.comparisons = sorted((compare(self.ref, w) for w in self.works.values()),
+                                  key=lambda c: c.confidence, reverse=True)
+        self.accepted = [c for c in self.comparisons if c.accepted]
+        self.best = self.accepted[0] if self.accepted else None
+
+    def consult(self, what: str) -> None:
+        if what not in self.consulted:
+            self.consulted.append(what)
+
+
+def _work_key(work: Work) -> str:
+    if work.doi:
+        return f"doi:{work.doi}"
+    if work.pmid:
+        return f"pmid:{work.pmid}"
+    return f"title:{fold(work.title)[:80]}"
+
+
+def skip_reason(ref: ParsedReference, raw: str) -> str | None:
+    """Why a reference is not a scholarly work that Crossref or PubMed index, or None."""
+    if ref.doi or ref.pmid:
+        return None
+    if _NON_SCHOLARLY_RE.search(raw) and not (ref.volume or ref.first_page):
+        return "not a scholarly publication (web page, personal communication or similar)"
+    if ref.url and not (ref.container_title or ref.volume or ref.first_page):
+        return "a web page (URL only, no journal or book): Crossref and PubMed do not index it"
+    if not ref.title and not ref.authors:
+        return "nothing to look up: no title and no authors could be read"
+    return None
+
+
+def _bibliographic_query(raw: str, ref: ParsedReference) -> str:
+    parts = [ref.title or "", " ".join(a.family for a in ref.authors[:3]), ref.container_title or "",
+             str(ref.year or ""), ref.volume or "", ref.first_page or ""]
+    query = " ".join(p for p in parts if p).strip()
+    return (query or raw)[:400]
+
+
+_TITLE_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,}")
+_PUBMED_STOP = {"with", "from", "that", "this", "their", "between", "among", "into", "through", "than",
+                "what", "when", "where", "which", "does", "have", "human", "study", "review", "role"}
+
+
+def _esearch_term(ref: ParsedReference) -> str | None:
+    words = [w for w in _TITLE_WORD_RE.findall(fold(ref.title)) if w not in _PUBMED_STOP]
+    if len(words) < 2:
+        return None
+    words = sorted(set(words), key=lambda w: (-len(w), w))[:6]
+    return " AND ".join(f"{w}[ti]" for w in sorted(words))
+
+
+class Resolver:
+    """Resolves many references at once through one Crossref and one PubMed client."""
+
+    def __init__(self, crossref: CrossrefClient, pubmed: PubMedClient, *, jobs: int = 6) -> None:
+        self.crossref = crossref
+        self.pubmed = pubmed
+        self.jobs = max(1, jobs)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _parallel(self, func: Callable[[Any], None], items: Iterable[Any]) -> None:
+        items = list(items)
+        if not items:
+            return
+        if self.jobs == 1 or len(items) == 1:
+            for item in items:
+                func(item)
+            return
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            list(pool.map(func, items))
+
+    def _efetch(self, wanted: dict[str, list[_State]], what: str) -> None:
+        """EFetch every wanted PMID in batches and give each record to the references that asked."""
+        if not wanted:
+            return
+        try:
+            records = self.pubmed.efetch(list(wanted))
+        except LookupFailed as exc:
+            for states in wanted.values():
+                for st in states:
+                    st.failures.append(f"PubMed EFetch failed ({what}): {exc}")
+            return
+        for record in records:
+            work = from_pubmed(record)
+            for st in wanted.get(work.pmid or "", []):
+                st.add(work)
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def resolve_all(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
+                    ) -> list[Resolution]:
+        """One Resolution per (raw, parsed) reference, in order."""
+        report = progress or (lambda stage, done, total: None)
+        states = [_State(ref) for _, ref in refs]
+        results: list[Resolution | None] = [None] * len(refs)
+        active: list[_State] = []
+        for i, ((raw, ref), st) in enumerate(zip(refs, states, strict=True)):
+            reason = skip_reason(ref, raw)
+            if reason:
+                results[i] = Resolution(status="skipped", confidence=1.0, notes=[f"Skipped: {reason}."])
+            else:
+                active.append(st)
+
+        # 1. cited identifiers
+        def lookup_doi(st: _State) -> None:
+            st.consult("Crossref DOI lookup")
+            try:
+                msg = self.crossref.work(st.ref.doi or "")
+            except LookupFailed as exc:
+                st.failures.append(f"Crossref DOI lookup failed: {exc}")
+                return
+            if msg is None:
+                st.notes.append(f"The cited DOI {st.ref.doi} is not registered with Crossref.")
+            else:
+                st.add(from_crossref(msg))
+
+        self._parallel(lookup_doi, [st for st in active if st.ref.doi])
+        report("identifiers", 1, 6)
+        wanted: dict[str, list[_State]] = {}
+        for st in active:
+            if st.ref.pmid:
+                st.consult("PubMed EFetch")
+                wanted.setdefault(st.ref.pmid, []).append(st)
+
+        # 2. ECitMatch
+        for st in active:
+            st.evaluate()
+        cit_states = {}
+        queries = []
+        for n, st in enumerate(active):
+            r = st.ref
+            if st.best is None and r.container_title and r.year and r.volume and r.first_page and r.authors:
+                key = f"ref{n}"
+                cit_states[key] = st
+                author = f"{r.authors[0].family} {re.sub(r'[^A-Z]', '', r.authors[0].given)[:2]}".strip()
+                queries.append(CitationQuery(r.container_title, str(r.year), r.volume, r.first_page, author, key))
+        if queries:
+            for st in cit_states.values():
+                st.consult("PubMed ECitMatch")
+            try:
+                found = self.pubmed.ecitmatch(queries)
+            except LookupFailed as exc:
+                found = {}
+                for st in cit_states.values():
+                    st.failures.append(f"PubMed ECitMatch failed: {exc}")
+            for key, pmid in found.items():
+                wanted.setdefault(pmid, []).append(cit_states[key])
+        report("citation match", 2, 6)
+
+        # 3. EFetch what identifiers and ECitMatch gave
+        self._efetch(wanted, "cited PMIDs and citation matches")
+        for st in active:
+            st.evaluate()
+        report("records", 3, 6)
+
+        # 4. Crossref searches for the rest
+        def search_crossref(st: _State) -> None:
+            st.consult("Crossref bibliographic search")
+            try:
+                items = self.crossref.search(_bibliographic_query("", st.ref))
+            except LookupFailed as exc:
+                st.failures.append(f"Crossref search failed: {exc}")
+                return
+            for item in items:
+                st.add(from_crossref(item))
+            st.evaluate()
+
+        self._parallel(search_crossref, [st for st in active if st.best is None])
+        report("Crossref search", 4, 6)
+
+        # 5. PubMed searches for the rest
+        esearch_wanted: dict[str, list[_State]] = {}
+
+        def search_pubmed(st: _State) -> None:
+            term = _esearch_term(st.ref)
+            if term is None:
+                return
+            st.consult("PubMed ESearch")
+            try:
+                pmids = self.pubmed.esearch(term, retmax=config.SEARCH_ROWS)
+            except LookupFailed as exc:
+                st.failures.append(f"PubMed ESearch failed: {exc}")
+                return
+            for pmid in pmids:
+                esearch_wanted.setdefault(pmid, []).append(st)
+
+        self._parallel(search_pubmed, [st for st in active if st.best is None])
+        self._efetch(esearch_wanted, "search results")
+        for st in active:
+            st.evaluate()
+        report("PubMed search", 5, 6)
+
+        # 6. cross-walk DOI <-> PMID for the matches
+        self._crosswalk([st for st in active if st.best is not None])
+        report("cross-walk", 6, 6)
+
+        for i, st in enumerate(states):
+            if results[i] is None:
+                results[i] = self._verdict(st)
+        return [r for r in results if r is not None]
+
+    def _crosswalk(self, matched: list[_State]) -> None:
+        need_pmid = {st.best.work.doi: st for st in matched if st.best and st.best.work.doi and not st.best.work.pmid}
+        if need_pmid:
+            term = " OR ".join(f"{doi}[doi]" for doi in sorted(need_pmid))
+            try:
+                pmids = self.pubmed.esearch(term, retmax=len(need_pmid) * 2)
+                for st in need_pmid.values():
+                    st.consult("PubMed ESearch (DOI)")
+            except LookupFailed as exc:
+                pmids = []
+                for st in need_pmid.values():
+                    st.notes.append(f"The PubMed cross-walk failed: {exc}")
+            if pmids:
+                try:
+                    records = self.pubmed.efetch(pmids)
+                except LookupFailed as exc:
+                    records = []
+                    for st in need_pmid.values():
+                        st.notes.append(f"The PubMed cross-walk failed: {exc}")
+                for record in records:
+                    work = from_pubmed(record)
+                    st = need_pmid.get(work.doi or "")
+                    if st is not None:
+                        st.add(work)
+                        st.evaluate()
+
+        def crossref_for(st: _State) -> None:
+            doi = st.best.work.doi if st.best else None
+            if not doi:
+                return
+            st.consult("Crossref DOI lookup")
+            try:
+                msg = self.crossref.work(doi)
+            except LookupFailed as exc:
+                st.notes.append(f"Crossref lookup of {doi} failed: {exc}")
+                return
+            if msg is not None:
+                st.add(from_crossref(msg))
+                st.evaluate()
+
+        self._parallel(crossref_for, [st for st in matched if st.best and "crossref" not in st.best.work.sources])
+
+    @staticmethod
+    def _candidate_summary(c: Comparison) -> dict[str, Any]:
+        w = c.work
+        return {
+            "doi": w.doi, "pmid": w.pmid, "title": w.title,
+            "first_author": w.authors[0].family if w.authors else None, "year": w.year,
+            "container_title": w.container_title, "volume": w.volume, "pages": w.pages,
+            "confidence": c.confidence, "title_similarity": round(c.title, 3), "accepted": c.accepted,
+            "reasons": c.reasons,
+        }
+
+    def _verdict(self, st: _State) -> Resolution:
+        sources = ", ".join(st.consulted) or "no source"
+        consulted = f"Consulted: {sources}."
+        candidates = [self._candidate_summary(c) for c in st.comparisons[:5]]
+        accepted = _distinct_accepted(st.accepted)
+        if len(accepted) > 1 and accepted[0].confidence - accepted[1].confidence < AMBIGUITY_MARGIN:
+            return Resolution(
+                status="ambiguous", confidence=round(accepted[0].confidence, 3), candidates=candidates,
+                notes=[f"{len(accepted)} records fit this reference equally well; see the candidates.", consulted,
+                       *st.notes],
+            )
+        if accepted:
+            best = accepted[0]
+            notes = [consulted, *st.notes]
+            if best.unchecked:
+                notes.append("Not in the matched record, so not checked: " + ", ".join(best.unchecked) + ".")
+            if st.failures:
+                notes.append("Some lookups failed but did not change the match: " + "; ".join(st.failures))
+            if best.work.retracted:
+                status = "retracted"
+                notes.insert(0, "The matched work is retracted (" + " and ".join(
+                    s.capitalize() if s != "pubmed" else "PubMed" for s in best.work.sources) + " metadata).")
+            elif best.discrepancies:
+                status = "discrepant"
+                notes.insert(0, "A real work, but the reference gets " + ", ".join(
+                    d.field for d in best.discrepancies) + " wrong.")
+            else:
+                status = "verified"
+            return Resolution(status=status, confidence=best.confidence, match=best.work,
+                              discrepancies=best.discrepancies, notes=notes, candidates=candidates)
+        if st.failures:
+            return Resolution(status="unresolved", confidence=0.0, candidates=candidates,
+                              notes=["The lookup failed, so there is no verdict: " + "; ".join(st.failures),
+                                     consulted, *st.notes])
+        nearest = st.comparisons[0].confidence if st.comparisons else 0.0
+        return Resolution(
+            status="not_found", confidence=round(1.0 - nearest, 3) if st.comparisons else 0.9,
+            candidates=candidates,
+            notes=["No matching record in Crossref or PubMed. That is not proof that the work does not exist: "
+                   "books, some chapters and some journals are in neither index.", consulted, *st.notes]
+            + ([f"Nearest candidate rejected: {candidates[0]['title']!r} ({'; '.join(candidates[0]['reasons'])})."]
+               if candidates else []),
+        )
+
+
+def _distinct_accepted(accepted: list[Comparison]) -> list[Comparison]:
+    """Accepted candidates, one per work; secondary record types yield to a primary one."""
+    if not accepted:
+        return []
+    primary = [c for c in accepted if (c.work.type or "journal-article") in _PRIMARY_TYPES]
+    return primary or accepted
