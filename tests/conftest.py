@@ -25,3 +25,33 @@ def runner() -> CliRunner:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "citelens.db"
+
+
+@pytest.fixture(scope="session")
+def standin():
+    """The loopback Crossref + E-utilities stand-in, one per test session."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from standin import StandIn
+
+    with StandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def standin_env(standin, monkeypatch, tmp_path):
+    """Point citelens at the stand-in with a fresh cache; reset the fault switches afterwards."""
+    monkeypatch.setenv("CITELENS_CROSSREF_URL", standin.crossref_url)
+    monkeypatch.setenv("CITELENS_EUTILS_URL", standin.eutils_url)
+    monkeypatch.setenv("CITELENS_MAILTO", "tests@example.org")
+    monkeypatch.setenv("CITELENS_CROSSREF_RPS", "200")
+    monkeypatch.setenv("CITELENS_EUTILS_RPS", "200")
+    monkeypatch.setenv("CITELENS_CACHE_DIR", str(tmp_path / "cache"))
+    standin.reset_counts()
+    yield standin
+    standin.fail_429 = 0
+    standin.fail_5xx = 0
+    standin.malformed = 0
+    standin.drop = 0
+    standin.latency = 0.0

@@ -68,7 +68,7 @@ def _table_rows(text: str) -> list[str]:
 
 def _is_internal_boundary(word_before: str) -> bool:
     """True if a '.' after this word really ends a sentence (not 'et al.', not an initial)."""
-    w = word_before.lstrip("(\"\u201c")
+    w = word_before.lstrip('("\u201c')
     return not (w == "al" or (len(w) == 1 and w.isalpha()) or w.lower() in {"e.g", "i.e", "vs", "dr"})
 
 
@@ -79,7 +79,7 @@ def count_references(text: str) -> int:
         if _REF_HEADING_RE.match(line.strip()):
             markdown = line.lstrip().startswith("#")
             n = 0
-            for nxt in lines[i + 1:]:
+            for nxt in lines[i + 1 :]:
                 s = nxt.strip()
                 if markdown:
                     if s.startswith("#"):
@@ -94,7 +94,7 @@ def count_references(text: str) -> int:
             return n
     # no heading: a trailing run of Nature-style lines ending in "(YYYY)."
     n = 0
-    for line in reversed([x for x in lines]):
+    for line in reversed(lines):
         s = line.strip()
         if not s and not n:
             continue
@@ -110,7 +110,7 @@ def split_sentences(paragraph: str) -> list[str]:
     for m in _BOUNDARY_RE.finditer(paragraph):
         if not _is_internal_boundary(m.group(1).rsplit(" ", 1)[-1]):
             continue
-        out.append(paragraph[start:m.end()].strip())
+        out.append(paragraph[start : m.end()].strip())
         start = m.end()
     if paragraph[start:].strip():
         out.append(paragraph[start:].strip())
@@ -134,7 +134,7 @@ def test_reference_counts(article):
 
 @pytest.mark.parametrize(("line_no", "row"), LABEL_ROWS, ids=[f"line{n}" for n, _ in LABEL_ROWS])
 def test_label(line_no, row):
-    assert REQUIRED_KEYS <= set(row), f"line {line_no}: missing keys {REQUIRED_KEYS - set(row)}"
+    assert set(row) >= REQUIRED_KEYS, f"line {line_no}: missing keys {REQUIRED_KEYS - set(row)}"
     assert row["status"] in STATUSES
     assert isinstance(row["why"], str) and row["why"].strip()
     path = ROOT / row["article"]
@@ -158,7 +158,7 @@ def test_label(line_no, row):
     start = text.find(claim)
     assert start >= 0, f"line {line_no}: claim not found verbatim in {row['article']}"
     # the quote is one whole sentence: it starts at a sentence start and ends at a boundary...
-    assert _SENTENCE_START_RE.search(text[max(0, start - 12):start]) or text[start - 1] == "\n", (
+    assert _SENTENCE_START_RE.search(text[max(0, start - 12) : start]) or text[start - 1] == "\n", (
         f"line {line_no}: claim does not start at a sentence start"
     )
     end = start + len(claim)
@@ -173,7 +173,7 @@ def _example_section(heading: str, stop: str) -> list[str]:
     lines = _article_text(EXAMPLE).splitlines()
     i = lines.index(heading)
     j = lines.index(stop, i + 1)
-    return lines[i + 1: j]
+    return lines[i + 1 : j]
 
 
 def test_example_required_coverage():

@@ -18,6 +18,7 @@ ENV_CROSSREF_PLUS_TOKEN = "CITELENS_CROSSREF_PLUS_TOKEN"
 ENV_CROSSREF_RPS = "CITELENS_CROSSREF_RPS"
 ENV_EUTILS_RPS = "CITELENS_EUTILS_RPS"
 ENV_CACHE_DIR = "CITELENS_CACHE_DIR"
+ENV_BACKOFF_BASE = "CITELENS_BACKOFF_BASE"  # seconds before the first retry (tests shorten it)
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"

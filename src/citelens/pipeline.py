@@ -20,7 +20,7 @@ from .store import Store
 def build_resolver(settings: Settings, stats: Stats | None = None) -> tuple[Resolver, Fetcher]:
     assert settings.cache_dir is not None
     cache = ResponseCache(settings.cache_dir, offline=settings.offline, refresh=settings.refresh)
-    fetcher = Fetcher(cache, settings.limits(), stats=stats)
+    fetcher = Fetcher(cache, settings.limits(), stats=stats, backoff_base=settings.backoff_base)
     crossref = CrossrefClient(fetcher, base_url=settings.crossref_url, mailto=settings.mailto,
                               plus_token=settings.crossref_plus_token)
     pubmed = PubMedClient(fetcher, base_url=settings.eutils_url, email=settings.mailto,

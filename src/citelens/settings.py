@@ -47,6 +47,7 @@ class Settings:
     offline: bool = False
     refresh: bool = False
     jobs: int = 6
+    backoff_base: float = config.BACKOFF_BASE_S
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -60,6 +61,7 @@ class Settings:
             crossref_rps=_float_env(config.ENV_CROSSREF_RPS),
             eutils_rps=_float_env(config.ENV_EUTILS_RPS),
             cache_dir=Path(env[config.ENV_CACHE_DIR]) if env.get(config.ENV_CACHE_DIR) else None,
+            backoff_base=_float_env(config.ENV_BACKOFF_BASE) or config.BACKOFF_BASE_S,
         )
         for key, value in overrides.items():
             if value is not None:

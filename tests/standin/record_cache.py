@@ -17,11 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from standin import StandIn  # noqa: E402
-
 from citelens.pipeline import check_article  # noqa: E402
 from citelens.settings import Settings  # noqa: E402
 from citelens.store import Store  # noqa: E402
+from standin import StandIn  # noqa: E402
 
 
 def main(articles: list[str]) -> None:
