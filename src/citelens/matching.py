@@ -79,8 +79,10 @@ def _family_matches(cited: str, actual: str) -> bool:
 def _abbrev_token_matches(abbr: str, word: str) -> bool:
     if not abbr or not word or abbr[0] != word[0]:
         return False
-    if abbr == word:
+    if abbr == word or word.startswith(abbr):
         return True
+    if len(abbr) >= 5:  # long abbreviations are truncations ("Psychol"); "Neuron" is not "Neuroscience"
+        return False
     it = iter(word)
     return all(ch in it for ch in abbr)  # the abbreviation's letters, in order, inside the word
 
