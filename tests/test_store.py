@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from citelens.article import load_article, parse_article
-from citelens.records import Resolution
+from citelens.records import Assessment, Resolution
 from citelens.store import Store
 
 TWO_REFS = """# Second article
@@ -52,7 +52,7 @@ def test_verdicts_survive_reingest_and_new_checks(example_article):
     claim = store.load(article_id).claims[5].claim
     store.set_verdict(article_id, claim.id, "contradicted", "the abstract says the opposite")
     store.save_article(load_article(example_article))
-    store.save_assessments(article_id, {claim.id: ("supported", [], [])})
+    store.save_assessments(article_id, {claim.id: Assessment("supported")})
     reloaded = next(c for c in store.load(article_id).claims if c.claim.id == claim.id)
     assert reloaded.verdict.verdict == "contradicted"
     assert reloaded.verdict.note == "the abstract says the opposite"

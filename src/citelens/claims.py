@@ -18,7 +18,10 @@ _SENTENCE_STARTERS = {
     "the", "this", "these", "that", "those", "they", "their", "it", "its", "in", "a", "an", "however",
     "we", "our", "such", "both", "one", "further", "furthermore", "moreover", "also", "but", "yet",
 }
-_BOUNDARY_RE = re.compile(r"([.!?\u2026]+)([\"\u201d\u2019')\]]*)(\s+)(?=[\"\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])")
+_BOUNDARY_RE = re.compile(
+    r"([.!?\u2026]+)([\"\u201d\u2019')\]]*(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079,\u207b]+|\[\d[\d,\s\u2013-]*\])?)"
+    r"(\s+)(?=[\"\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])"
+)
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 
 

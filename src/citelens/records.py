@@ -233,3 +233,13 @@ class Verdict:
     verdict: ReviewerVerdict | None
     note: str = ""
     updated_at: str = ""
+
+
+@dataclass
+class Assessment:
+    """The automatic verdict on one claim: its links (with reasons), status, evidence and notes."""
+
+    status: ClaimStatus
+    links: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

@@ -37,6 +37,8 @@ def build_report(stored: StoredArticle) -> dict[str, Any]:
             "references": sc.references,
             "status": sc.status,
             "evidence": [e.to_dict() for e in sc.evidence],
+            "links": sc.links,
+            "notes": sc.notes,
             "verdict": {"verdict": sc.verdict.verdict, "note": sc.verdict.note, "updated_at": sc.verdict.updated_at}
             if sc.verdict else None,
         })

@@ -23,6 +23,7 @@ from .errors import InputError, StoreError
 from .records import (
     REVIEWER_VERDICTS,
     Article,
+    Assessment,
     Author,
     Claim,
     Cue,
@@ -64,6 +65,7 @@ class StoredClaim:
     status: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     verdict: Verdict | None = None
 
 
@@ -118,7 +120,7 @@ class Store:
                 db["claims"].create(
                     {"article_id": int, "id": str, "position": int, "section": str, "text": str, "kind": str,
                      "table_headers": str, "cells": str, "cues": str, "line": int,
-                     "status": str, "links": str, "evidence": str},
+                     "status": str, "links": str, "evidence": str, "notes": str},
                     pk=("article_id", "id"), foreign_keys=[("article_id", "articles", "id")],
                 )
             if "references" not in db.table_names():
@@ -257,7 +259,8 @@ class Store:
         links = json.loads(r.get("links") or "[]")
         evidence = [Evidence(**e) for e in json.loads(r.get("evidence") or "[]")]
         return StoredClaim(claim=claim, references=sorted({link["reference"] for link in links}),
-                           status=r.get("status"), evidence=evidence, links=links, verdict=verdict)
+                           status=r.get("status"), evidence=evidence, links=links,
+                           notes=json.loads(r.get("notes") or "[]"), verdict=verdict)
 
     @staticmethod
     def _reference_from_row(r: dict[str, Any]) -> StoredReference:
@@ -319,14 +322,14 @@ class Store:
     def mark_checked(self, article_id: int) -> None:
         self.db["articles"].update(article_id, {"checked_at": _now()})
 
-    def save_assessments(self, article_id: int, assessments: dict[str, tuple[str, list[dict[str, Any]],
-                                                                           list[Evidence]]]) -> None:
+    def save_assessments(self, article_id: int, assessments: dict[str, Assessment]) -> None:
         """Write each claim's automatic status, links and evidence (never the reviewer's verdict)."""
         with self._transaction():
-            for claim_id, (status, links, evidence) in assessments.items():
+            for claim_id, a in assessments.items():
                 self.db["claims"].update((article_id, claim_id), {
-                    "status": status, "links": _json(links), "evidence": _json([e.to_dict() for e in evidence]),
-                })
+                    "status": a.status, "links": _json(a.links), "notes": _json(a.notes),
+                    "evidence": _json([e.to_dict() for e in a.evidence]),
+                }, alter=True)
 
 
 def authors_from_json(items: list[dict[str, str]]) -> list[Author]:

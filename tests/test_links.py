@@ -1,0 +1,109 @@
+"""Claim links and claim statuses: the labelled set, and the example article's passages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from citelens.link_eval import LinkScore, load_labels, score_article
+from citelens.pipeline import check_article
+from citelens.settings import Settings
+from citelens.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "data" / "claim_links.jsonl"
+
+
+@pytest.fixture(scope="module")
+def checked(standin, tmp_path_factory):
+    """Every labelled article checked once against the stand-in: (store, {path: article id})."""
+    tmp = tmp_path_factory.mktemp("links")
+    settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url, mailto="t@example.org",
+                        cache_dir=tmp / "cache", crossref_rps=200, eutils_rps=200)
+    store = Store(tmp / "links.db")
+    ids = {}
+    for article in sorted({label["article"] for label in load_labels(LABELS)}):
+        ids[article] = check_article(ROOT / article, store, settings).article_id
+    return store, ids
+
+
+@pytest.fixture(scope="module")
+def score(checked) -> LinkScore:
+    store, ids = checked
+    by_article = defaultdict(list)
+    for label in load_labels(LABELS):
+        by_article[label["article"]].append(label)
+    total = LinkScore()
+    for article, labels in by_article.items():
+        total.add(score_article(store.load(ids[article]), labels))
+    return total
+
+
+def test_every_labelled_claim_is_found_by_the_splitter(score):
+    assert score.missing_claims == []
+    assert score.labelled >= 150
+
+
+def test_link_precision_and_recall_meet_targets(score):
+    assert score.precision >= 0.9, score.errors
+    assert score.recall >= 0.8, score.errors
+
+
+def test_status_accuracy(score):
+    assert score.status_accuracy >= 0.75, score.confusion
+
+
+def _example(checked):
+    store, ids = checked
+    return store.load(ids["references/oxytocin-sensitivity.txt"])
+
+
+def test_chen_passage_links_to_chen_with_evidence_and_flags_overreach(checked):
+    stored = _example(checked)
+    claims = {c.claim.text: c for c in stored.claims}
+    landmark = claims["A landmark study published in the Proceedings of the National Academy of Sciences by Chen et al. "
+                      "elegantly demonstrated this principle."]
+    assert landmark.references == [1]
+    assert "author Chen" in landmark.links[0]["reason"]
+    gg = next(c for t, c in claims.items() if t.startswith("Among individuals with the GG genotype"))
+    assert gg.references == [1]
+    assert gg.status == "partial"
+    assert any("genotype group" in n for n in gg.notes)
+    assert any("G allele of rs53576" in e.sentence for e in gg.evidence)
+    buffer = next(c for t, c in claims.items() if t.startswith("This provides powerful evidence"))
+    assert buffer.status == "supported"
+    assert buffer.evidence[0].sentence.startswith("These results indicate that genetic variation")
+
+
+def test_nutrition_claims_are_uncited(checked):
+    stored = _example(checked)
+    nutrition = [c for c in stored.claims if any(w in c.claim.text for w in ("Magnesium", "magnesium", "Vitamin C",
+                                                                              "Vitamin D"))]
+    assert len(nutrition) >= 5
+    assert {c.status for c in nutrition} == {"uncited"}
+    assert all(c.references == [] for c in nutrition)
+
+
+def test_rs53576_table_rows_link_only_where_a_reference_backs_them(checked):
+    stored = _example(checked)
+    rows = {c.claim.cells[0]: c for c in stored.claims if c.claim.kind == "table_row"}
+    assert rows["Stress Reactivity"].references == [1]
+    assert rows["Stress Reactivity"].status == "partial"  # the row groups AG with AA; Chen found G carriers
+    assert rows["Social Perception"].references == [5]
+    for name in ("Prosocial Behavior", "Mental Health", "Brain Structure"):
+        assert rows[name].references == [] and rows[name].status == "uncited"
+
+
+def test_reviewer_verdict_survives_a_recheck(checked, standin, tmp_path):
+    store, ids = checked
+    article_id = ids["references/oxytocin-sensitivity.txt"]
+    claim = next(c for c in store.load(article_id).claims if c.references)
+    store.set_verdict(article_id, claim.claim.id, "not_supported", "overstated")
+    settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url, cache_dir=tmp_path,
+                        crossref_rps=200, eutils_rps=200, refresh=True)
+    check_article(ROOT / "references/oxytocin-sensitivity.txt", store, settings)
+    again = next(c for c in store.load(article_id).claims if c.claim.id == claim.claim.id)
+    assert (again.verdict.verdict, again.verdict.note) == ("not_supported", "overstated")
+    assert again.status == claim.status
