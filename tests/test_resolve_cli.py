@@ -128,3 +128,21 @@ def test_persistent_failure_gives_unresolved_never_not_found(runner, db_path, ex
     # the next run retries what was unresolved and reaches the real verdicts
     report, _ = _check(runner, db_path, example_article)
     assert report["summary"]["references"] == {"discrepant": 1, "not_found": 4, "verified": 7}
+
+
+def test_two_records_that_fit_equally_are_ambiguous(runner, db_path, standin_env, tmp_path):
+    """A work published twice under one title (synthetic fixtures): neither can be preferred."""
+    twin = {**RETRACTED_WORK, "retracted": False, "title": "Oxytocin and trust in economic games: a twin study",
+            "doi": "10.5555/citelens.twin.a", "pmid": None, "container_title": "Journal of Twin Research",
+            "container_abbrev": "J Twin Res", "volume": "3", "issue": "1", "pages": "1-9", "year": 2018}
+    other = {**twin, "doi": "10.5555/citelens.twin.b", "container_title": "Twin Studies Quarterly",
+             "container_abbrev": "Twin Stud Q", "volume": "11", "issue": "4", "pages": "200-208"}
+    standin_env.add_records([twin, other])
+    article = tmp_path / "twins.md"
+    article.write_text("# Twins\n\nTrust rose after oxytocin in twins [1].\n\n## References\n\n"
+                       "1. Lindqvist A, Moreau C, Tanaka H. Oxytocin and trust in economic games: a twin study. 2018.\n")
+    report, _ = _check(runner, db_path, article)
+    ref = report["references"][0]
+    assert ref["status"] == "ambiguous"
+    assert ref["match"] is None
+    assert "records fit this reference equally well" in ref["notes"][0]
