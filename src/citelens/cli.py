@@ -147,6 +147,66 @@ def check(article: Path | None, db_path: str, offline: bool, refresh: bool, cach
         click.echo(f"JSON report written to {json_path}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
+@click.option("--offline", is_flag=True, help="Use only cached responses.")
+@click.option("--refresh", is_flag=True, help="Refetch and re-check everything.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write a report: .json (list of per-article reports), .md or .csv.")
+@click.option("--fail-on", default="not_found,retracted", show_default=True,
+              help="Exit 1 when any reference has one of these statuses.")
+def batch(paths: tuple[str, ...], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
+          report_path: str | None, fail_on: str) -> None:
+    """Check every article, reference list (.txt), BibTeX (.bib) or RIS (.ris) file in PATHS (files, folders, globs).
+
+    Exit codes: 0 nothing matches --fail-on, 1 something does, 2 usage or input errors.
+    """
+    code = _run_batch(list(paths), db_path, jobs, offline, refresh, cache_dir, report_path, fail_on)
+    sys.exit(code)
+
+
+@friendly_errors
+def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
+               report_path: str | None, fail_on: str) -> int:
+    from .batch import parse_statuses, run_batch
+    from .records import REFERENCE_STATUSES
+    from .reports import render, report_format
+    from .settings import Settings
+    from .views import batch_summary
+
+    try:
+        fail_statuses = parse_statuses(fail_on, REFERENCE_STATUSES)
+    except ValueError as exc:
+        fail(f"--fail-on: {exc}", 2)
+    fmt = report_format(report_path) if report_path else None
+    settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
+    store = Store(db_path)
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("references"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True) as progress:
+            task = progress.add_task("resolve", total=None)
+            result = run_batch(paths, store, settings,
+                               advance=lambda done, total: progress.update(task, completed=done, total=total))
+    else:
+        result = run_batch(paths, store, settings, log=lambda line: click.echo(f"citelens: {line}", err=True))
+    for line in result.errors + result.warnings:
+        click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)
+    batch_summary(result.reports, result.stats)
+    if report_path and fmt:
+        Path(report_path).write_text(render(result.reports, fmt), encoding="utf-8")
+        click.echo(f"report written to {report_path}")
+    if result.errors or not result.reports:
+        if not result.reports and not result.errors:
+            click.echo("citelens: error: no input to check", err=True)
+        return 2
+    return 1 if result.failed(fail_statuses) else 0
+
+
 def _progress_printer() -> Callable[[str, int, int], None] | None:
     if not sys.stderr.isatty():
         return None

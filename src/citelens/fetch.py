@@ -174,13 +174,14 @@ class Request:
 
     source: str  # "crossref" or "pubmed": the cache folder and the stats key
     kind: str  # rate-limit bucket: "crossref-single", "crossref-list", "eutils"
-    cache_path: Path
+    cache_path: Path | None  # None: the caller caches the answer item by item
     call: Callable[[], bytes]  # makes the request; raises Retryable, NotFound or LookupFailed
     validate: Callable[[bytes], bool]  # a body that fails this is malformed: refetched, never parsed
     describe: str
 
 
-_NOT_FOUND_MARK = b"citelens:not-found\n"
+NOT_FOUND_MARK = b"citelens:not-found\n"
+_NOT_FOUND_MARK = NOT_FOUND_MARK
 
 
 class Fetcher:
@@ -201,8 +202,8 @@ class Fetcher:
 
     def get(self, req: Request) -> bytes | None:
         """The body of the answer, or None when the server said the thing does not exist."""
-        cached = self.cache.read(req.cache_path)
-        if cached is not None:
+        cached = self.cache.read(req.cache_path) if req.cache_path is not None else None
+        if cached is not None and req.cache_path is not None:
             if cached == _NOT_FOUND_MARK:
                 self.stats.add("cache_hits", req.source)
                 return None
@@ -222,7 +223,8 @@ class Fetcher:
                 if not req.validate(body):
                     raise Retryable("malformed response body")
             except NotFound:
-                self.cache.write(req.cache_path, _NOT_FOUND_MARK)
+                if req.cache_path is not None:
+                    self.cache.write(req.cache_path, _NOT_FOUND_MARK)
                 return None
             except Retryable as exc:
                 last_reason = str(exc)
@@ -240,7 +242,8 @@ class Fetcher:
                 continue
             finally:
                 limiter.release()
-            self.cache.write(req.cache_path, body)
+            if req.cache_path is not None:
+                self.cache.write(req.cache_path, body)
             return body
         self.stats.add("failures", req.source)
         raise LookupFailed(f"{req.describe}: {last_reason} after {self.max_attempts} attempts")

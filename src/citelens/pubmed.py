@@ -7,7 +7,9 @@ reads any file handle and checks each document against the DTDs that Biopython s
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +17,7 @@ from Bio import Entrez
 
 from . import config
 from .errors import LookupFailed
-from .fetch import Fetcher, Request, Retryable, parse_retry_after
+from .fetch import NOT_FOUND_MARK, Fetcher, Request, Retryable, parse_retry_after
 
 
 def _parse_xml(body: bytes) -> Any:
@@ -87,10 +89,11 @@ class PubMedClient:
         return response.content
 
     def _request(self, endpoint: str, params: dict[str, Any], validate: Any, ext: str, label: str,
-                 *, post: bool = False) -> bytes:
+                 *, post: bool = False, cached: bool = True) -> bytes:
         req = Request(
             source="pubmed", kind="eutils",
-            cache_path=self.fetcher.cache.path_for("pubmed", endpoint.split(".")[0], params, ext, label=label),
+            cache_path=self.fetcher.cache.path_for("pubmed", endpoint.split(".")[0], params, ext, label=label)
+            if cached else None,
             call=lambda: self._call(endpoint, params, post=post), validate=validate,
             describe=f"PubMed {endpoint.split('.')[0]} {label}",
         )
@@ -99,34 +102,130 @@ class PubMedClient:
             raise LookupFailed(f"PubMed {endpoint}: not found")
         return body
 
+    def _cached_item(self, path: Path, validate: Any) -> bytes | None:
+        body = self.fetcher.cache.read(path)
+        if body is None:
+            return None
+        if body == NOT_FOUND_MARK or validate(body):
+            self.fetcher.stats.add("cache_hits", "pubmed")
+            return body
+        self.fetcher.cache.discard(path)  # corrupted: fetch it again
+        return None
+
     def esearch(self, term: str, *, retmax: int = 5) -> list[str]:
         """PMIDs matching a PubMed query, best match first."""
         params = {"db": "pubmed", "term": term, "retmax": retmax, "retmode": "xml"}
         body = self._request("esearch.fcgi", params, _valid_xml, "xml", label=term[:40])
         return [str(i) for i in _parse_xml(body).get("IdList", [])]
 
-    def efetch(self, pmids: list[str]) -> list[dict[str, Any]]:
-        """Full PubMed records (with abstracts), fetched up to EFETCH_BATCH ids a request."""
-        records: list[dict[str, Any]] = []
-        ids = sorted(set(pmids), key=int)
-        for start in range(0, len(ids), config.EFETCH_BATCH):
-            chunk = ids[start: start + config.EFETCH_BATCH]
-            params = {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"}
-            body = self._request("efetch.fcgi", params, _valid_xml, "xml", label=f"{chunk[0]}-n{len(chunk)}",
-                                 post=len(chunk) > 20)
-            records.extend(_parse_xml(body).get("PubmedArticle", []))
-        return records
+    def efetch(self, pmids: list[str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """Full PubMed records (with abstracts) and the ids that could not be fetched (id -> reason).
 
-    def ecitmatch(self, citations: list[CitationQuery]) -> dict[str, str]:
-        """PMIDs for citations (key -> PMID), ECITMATCH_BATCH citations a request."""
+        Each record is cached on its own, so any later grouping of ids reuses it; only the ids
+        not in the cache are fetched, EFETCH_BATCH a request.
+        """
+        records: dict[str, dict[str, Any]] = {}
+        failures: dict[str, str] = {}
+        missing: list[str] = []
+        ids = sorted(set(pmids), key=lambda x: int(x) if x.isdigit() else 0)
+        for pmid in ids:
+            body = self._cached_item(self._efetch_path(pmid), _valid_xml)
+            if body is None:
+                missing.append(pmid)
+            elif body != NOT_FOUND_MARK:
+                records[pmid] = _parse_xml(body)["PubmedArticle"][0]
+        if missing and self.fetcher.cache.offline:
+            failures.update({pmid: f"offline and not in the cache: PubMed record {pmid}" for pmid in missing})
+            missing = []
+        for start in range(0, len(missing), config.EFETCH_BATCH):
+            chunk = missing[start: start + config.EFETCH_BATCH]
+            params = {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"}
+            try:
+                body = self._request("efetch.fcgi", params, _valid_xml, "xml", label=f"{chunk[0]}-n{len(chunk)}",
+                                     post=len(chunk) > 20, cached=False)
+            except LookupFailed as exc:
+                failures.update({pmid: str(exc) for pmid in chunk})
+                continue
+            for pmid, item in split_pubmed_set(body).items():
+                self.fetcher.cache.write(self._efetch_path(pmid), item)
+                records[pmid] = _parse_xml(item)["PubmedArticle"][0]
+            for pmid in chunk:
+                if pmid not in records:  # PubMed has no such id: an answer, cached as such
+                    self.fetcher.cache.write(self._efetch_path(pmid), NOT_FOUND_MARK)
+        return [records[p] for p in ids if p in records], failures
+
+    def _efetch_path(self, pmid: str) -> Path:
+        return self.fetcher.cache.path_for("pubmed", "efetch", {"db": "pubmed", "id": pmid, "retmode": "xml"}, "xml",
+                                           label=pmid)
+
+    def ecitmatch(self, citations: list[CitationQuery]) -> tuple[dict[str, str], dict[str, str]]:
+        """PMIDs for citations (key -> PMID) and the keys whose lookup failed (key -> reason).
+
+        Each citation's answer line is cached on its own (keyed without the caller's key).
+        """
         found: dict[str, str] = {}
-        for start in range(0, len(citations), config.ECITMATCH_BATCH):
-            chunk = citations[start: start + config.ECITMATCH_BATCH]
+        failures: dict[str, str] = {}
+        missing: list[CitationQuery] = []
+        for c in citations:
+            body = self._cached_item(self._ecitmatch_path(c), _valid_ecitmatch)
+            if body is None:
+                missing.append(c)
+            else:
+                pmid = _ecitmatch_pmid(body.decode("utf-8"))
+                if pmid:
+                    found[c.key] = pmid
+        if missing and self.fetcher.cache.offline:
+            failures.update({c.key: "offline and not in the cache: PubMed ECitMatch" for c in missing})
+            missing = []
+        for start in range(0, len(missing), config.ECITMATCH_BATCH):
+            chunk = missing[start: start + config.ECITMATCH_BATCH]
             bdata = "\r".join(c.line() for c in chunk)
             params = {"db": "pubmed", "retmode": "xref", "bdata": bdata}
-            body = self._request("ecitmatch.cgi", params, _valid_ecitmatch, "txt", label=chunk[0].key)
+            try:
+                body = self._request("ecitmatch.cgi", params, _valid_ecitmatch, "txt", label=chunk[0].key,
+                                     cached=False)
+            except LookupFailed as exc:
+                failures.update({c.key: str(exc) for c in chunk})
+                continue
+            answers = {}
             for line in body.decode("utf-8").splitlines():
                 parts = line.strip().split("|")
-                if len(parts) >= 7 and parts[6].strip().isdigit():
-                    found[parts[5].strip()] = parts[6].strip()
-        return found
+                if len(parts) >= 7:
+                    answers[parts[5].strip()] = line.strip()
+            for c in chunk:
+                line = answers.get(c.key)
+                if line is None:
+                    failures[c.key] = "PubMed ECitMatch gave no answer for this citation"
+                    continue
+                self.fetcher.cache.write(self._ecitmatch_path(c), (line + "\n").encode("utf-8"))
+                pmid = _ecitmatch_pmid(line)
+                if pmid:
+                    found[c.key] = pmid
+        return found, failures
+
+    def _ecitmatch_path(self, c: CitationQuery) -> Path:
+        fields = {"journal": c.journal.lower(), "year": c.year, "volume": c.volume, "page": c.first_page,
+                  "author": c.author.lower()}
+        return self.fetcher.cache.path_for("pubmed", "ecitmatch", fields, "txt", label=c.journal[:24])
+
+
+def _ecitmatch_pmid(line: str) -> str | None:
+    parts = line.strip().split("|")
+    return parts[6].strip() if len(parts) >= 7 and parts[6].strip().isdigit() else None
+
+
+_ARTICLE_RE = re.compile(rb"<PubmedArticle(?:\s[^>]*)?>.*?</PubmedArticle>", re.S)
+_PMID_RE = re.compile(rb"<PMID[^>]*>(\d+)</PMID>")
+
+
+def split_pubmed_set(body: bytes) -> dict[str, bytes]:
+    """One PubmedArticleSet per PMID, each with the original XML declaration and DOCTYPE."""
+    open_tag = body.find(b"<PubmedArticleSet")
+    head_end = body.find(b">", open_tag) + 1 if open_tag != -1 else 0
+    header = body[:head_end]
+    items: dict[str, bytes] = {}
+    for m in _ARTICLE_RE.finditer(body):
+        pmid = _PMID_RE.search(m.group(0))
+        if pmid:
+            items[pmid.group(1).decode()] = header + b"\n" + m.group(0) + b"\n</PubmedArticleSet>\n"
+    return items

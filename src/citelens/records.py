@@ -144,6 +144,9 @@ class Article:
 ReferenceStatus = Literal["verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped"]
 ClaimStatus = Literal["supported", "partial", "no_evidence", "source_problem", "uncited"]
 ReviewerVerdict = Literal["supported", "partly", "not_supported", "contradicted", "unclear"]
+REFERENCE_STATUSES: tuple[str, ...] = (
+    "verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped")
+CLAIM_STATUSES: tuple[str, ...] = ("supported", "partial", "no_evidence", "source_problem", "uncited")
 REVIEWER_VERDICTS: tuple[str, ...] = ("supported", "partly", "not_supported", "contradicted", "unclear")
 
 

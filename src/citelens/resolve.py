@@ -140,13 +140,10 @@ class Resolver:
         """EFetch every wanted PMID in batches and give each record to the references that asked."""
         if not wanted:
             return
-        try:
-            records = self.pubmed.efetch(list(wanted))
-        except LookupFailed as exc:
-            for states in wanted.values():
-                for st in states:
-                    st.failures.append(f"PubMed EFetch failed ({what}): {exc}")
-            return
+        records, failed = self.pubmed.efetch(list(wanted))
+        for pmid, reason in failed.items():
+            for st in wanted.get(pmid, []):
+                st.failures.append(f"PubMed EFetch failed ({what}): {reason}")
         for record in records:
             work = from_pubmed(record)
             for st in wanted.get(work.pmid or "", []):
@@ -204,12 +201,9 @@ class Resolver:
         if queries:
             for st in cit_states.values():
                 st.consult("PubMed ECitMatch")
-            try:
-                found = self.pubmed.ecitmatch(queries)
-            except LookupFailed as exc:
-                found = {}
-                for st in cit_states.values():
-                    st.failures.append(f"PubMed ECitMatch failed: {exc}")
+            found, failed = self.pubmed.ecitmatch(queries)
+            for key, reason in failed.items():
+                cit_states[key].failures.append(f"PubMed ECitMatch failed: {reason}")
             for key, pmid in found.items():
                 wanted.setdefault(pmid, []).append(cit_states[key])
         report("citation match", 2, 6)
@@ -279,12 +273,11 @@ class Resolver:
                 for st in need_pmid.values():
                     st.notes.append(f"The PubMed cross-walk failed: {exc}")
             if pmids:
-                try:
-                    records = self.pubmed.efetch(pmids)
-                except LookupFailed as exc:
-                    records = []
+                records, failed = self.pubmed.efetch(pmids)
+                if failed:
                     for st in need_pmid.values():
-                        st.notes.append(f"The PubMed cross-walk failed: {exc}")
+                        st.notes.append("The PubMed cross-walk failed for some records: " + "; ".join(
+                            sorted(set(failed.values()))))
                 for record in records:
                     work = from_pubmed(record)
                     st = need_pmid.get(work.doi or "")

@@ -73,3 +73,34 @@ def print_report(report: dict[str, Any], *, show_claims: bool = True, console: C
     if summary["claims"]:
         parts.append("claims: " + ", ".join(f"{k} {v}" for k, v in summary["claims"].items()))
     console.print("; ".join(parts))
+
+
+def batch_summary(reports: list[dict[str, Any]], stats: Any, console: Console | None = None) -> None:
+    """One row per article and a total: references and claims by status, and the requests made."""
+    from collections import Counter
+    from pathlib import Path
+
+    console = console or Console()
+    statuses = ["verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped"]
+    short = {"verified": "ok", "discrepant": "wrong", "ambiguous": "ambig", "not_found": "none",
+             "retracted": "retr", "unresolved": "fail", "skipped": "skip"}
+    table = Table(title="Batch summary (references by status; claims linked/uncited)", expand=False)
+    table.add_column("article", min_width=16, overflow="fold")
+    for status in statuses:
+        table.add_column(short[status], justify="right", style=STATUS_STYLES.get(status, ""))
+    table.add_column("claims", justify="right")
+    total: Counter[str] = Counter()
+    claims_total: Counter[str] = Counter()
+    for report in reports:
+        counts = Counter(r["status"] for r in report["references"])
+        claims = Counter("uncited" if c["status"] == "uncited" else "cited" for c in report["claims"])
+        total.update(counts)
+        claims_total.update(claims)
+        table.add_row(Path(report["article"]["path"]).name, *[str(counts.get(s, 0)) for s in statuses],
+                      f"{claims.get('cited', 0)}/{claims.get('uncited', 0)}")
+    table.add_section()
+    table.add_row("all", *[str(total.get(s, 0)) for s in statuses],
+                  f"{claims_total.get('cited', 0)}/{claims_total.get('uncited', 0)}", style="bold")
+    console.print(table)
+    console.print(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
+                  f"cache hits {sum(stats.cache_hits.values())}; retries {sum(stats.retries.values())}")

@@ -1,0 +1,118 @@
+"""Batch verification: many inputs, one shared rate-limited pool of lookups, resumable.
+
+All references of all inputs go to one Resolver in chunks; identical references (same
+normalised string) are resolved once; references that already have a verdict in the database
+are not looked up again, and every response is in the cache, so a run that was interrupted
+continues where it stopped and repeats no request for what was done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CitelensError
+from .fetch import Stats
+from .inputs import collect_paths, load_input
+from .pipeline import assess_claims, build_resolver
+from .report import build_report
+from .settings import Settings
+from .store import Store, raw_key
+
+CHUNK = 100  # unique references resolved (and saved) at a time
+DEFAULT_FAIL_ON = ("not_found", "retracted")
+
+Log = Callable[[str], None]
+Advance = Callable[[int, int], None]  # (done, total) unique references
+
+
+@dataclass
+class BatchResult:
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    unique_references: int = 0
+    looked_up: int = 0
+
+    def status_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for report in self.reports:
+            counts.update(r["status"] for r in report["references"] if r["status"])
+        return counts
+
+    def failed(self, fail_on: tuple[str, ...]) -> bool:
+        return any(self.status_counts()[s] for s in fail_on)
+
+
+def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | None = None,
+              advance: Advance | None = None) -> BatchResult:
+    say = log or (lambda message: None)
+    result = BatchResult()
+    paths, result.errors = collect_paths(specs)
+    article_ids: list[int] = []
+    for path, explicit in paths:
+        try:
+            loaded = load_input(path)
+        except CitelensError as exc:
+            # a file named on the command line must be usable; one found in a folder may be a README
+            (result.errors if explicit else result.warnings).append(f"{exc}" + ("" if explicit else "; skipped"))
+            continue
+        result.warnings.extend(loaded.warnings)
+        article_ids.append(store.save_article(loaded.article))
+        say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
+            f"{len(loaded.article.claims)} claims")
+
+    # one list of unique references still without a verdict, across all inputs
+    pending: dict[str, list[tuple[int, int]]] = {}
+    parsed_by_key: dict[str, tuple[str, Any]] = {}
+    done_by_key: dict[str, Any] = {}
+    for article_id in article_ids:
+        for sref in store.load(article_id).references:
+            key = raw_key(sref.reference.raw)
+            if sref.resolution is not None and sref.resolution.status != "unresolved" and not settings.refresh:
+                done_by_key.setdefault(key, sref.resolution)
+                continue
+            pending.setdefault(key, []).append((article_id, sref.reference.index))
+            parsed_by_key.setdefault(key, (sref.reference.raw, sref.reference.parsed))
+    # a reference resolved for another article is copied, not looked up again
+    for key in [k for k in pending if k in done_by_key]:
+        for article_id, index in pending.pop(key):
+            store.save_resolution(article_id, index, done_by_key[key])
+    keys = list(pending)
+    result.unique_references = len(keys) + len(done_by_key)
+    result.looked_up = len(keys)
+    say(f"{len(keys)} unique references to look up ({len(done_by_key)} already checked)")
+    resolver, _ = build_resolver(settings, result.stats)
+    try:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start: start + CHUNK]
+            resolutions = resolver.resolve_all([parsed_by_key[k] for k in chunk])
+            for key, resolution in zip(chunk, resolutions, strict=True):
+                for article_id, index in pending[key]:
+                    store.save_resolution(article_id, index, resolution)
+            if advance:
+                advance(min(start + CHUNK, len(keys)), len(keys))
+            say(f"resolved {min(start + CHUNK, len(keys))}/{len(keys)} unique references")
+    finally:
+        resolver.pubmed.close()
+    for article_id in article_ids:
+        assess_claims(store, article_id)
+        store.mark_checked(article_id)
+        result.reports.append(build_report(store.load(article_id)))
+    return result
+
+
+def parse_statuses(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    items = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in items if s not in allowed]
+    if unknown:
+        raise ValueError(f"unknown status {', '.join(unknown)}: use {', '.join(allowed)}")
+    return items
+
+
+def article_label(report: dict[str, Any]) -> str:
+    return Path(report["article"]["path"]).name
