@@ -46,4 +46,6 @@ RETRY_AFTER_CAP_S = 120.0  # a Retry-After longer than this fails the lookup ins
 EFETCH_BATCH = 200  # ids per EFetch request
 ECITMATCH_BATCH = 100  # citations per ECitMatch request
 CROSSREF_DOI_FILTER_BATCH = 20  # DOIs per /works?filter=doi:... request
+CROSSREF_DOI_BATCH_MIN = 4  # fewer missing DOIs than this are looked up one by one (the faster bucket)
+ESEARCH_DOI_BATCH = 40  # DOIs per cross-walk ESearch ("a[doi] OR b[doi] ...")
 SEARCH_ROWS = 5  # candidates per bibliographic search

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from habanero.exceptions import RequestError
 
 from . import config
 from .errors import LookupFailed
-from .fetch import Fetcher, NotFound, Request, Retryable, parse_retry_after
+from .fetch import NOT_FOUND_MARK, Fetcher, NotFound, Request, Retryable, parse_retry_after
 
 _local = threading.local()
 
@@ -114,28 +115,67 @@ class CrossrefClient:
 
     def work(self, doi: str) -> dict[str, Any] | None:
         """The Crossref record of one DOI, or None when Crossref has no such DOI."""
-        params = {"doi": doi.lower()}
         req = Request(
-            source="crossref", kind="crossref-single",
-            cache_path=self.fetcher.cache.path_for("crossref", "works", params, "json", label=doi.lower()),
+            source="crossref", kind="crossref-single", cache_path=self._work_path(doi),
             call=lambda: self._call(f"Crossref DOI {doi}", ids=quote(doi, safe="/()._-;:<>")),
             validate=_valid_json, describe=f"Crossref DOI {doi}",
         )
         body = self.fetcher.get(req)
         return json.loads(body)["message"] if body is not None else None
 
-    def works_by_doi(self, dois: list[str]) -> list[dict[str, Any]]:
-        """Several DOIs in one list request (`filter=doi:A,doi:B`)."""
-        dois = sorted({d.lower() for d in dois})
-        params = {"filter": ",".join(f"doi:{d}" for d in dois), "rows": len(dois)}
-        req = Request(
-            source="crossref", kind="crossref-list",
-            cache_path=self.fetcher.cache.path_for("crossref", "works-dois", params, "json", label=dois[0]),
-            call=lambda: self._call("Crossref DOI batch", filter={"doi": dois}, limit=len(dois)),
-            validate=_valid_json, describe=f"Crossref DOI batch ({len(dois)})",
-        )
-        body = self.fetcher.get(req)
-        return list(json.loads(body)["message"].get("items") or []) if body is not None else []
+    def _work_path(self, doi: str) -> Path:
+        return self.fetcher.cache.path_for("crossref", "works", {"doi": doi.lower()}, "json", label=doi.lower())
+
+    def works(self, dois: list[str]) -> tuple[dict[str, dict[str, Any] | None], dict[str, str]]:
+        """Crossref records for many DOIs: doi -> message (None: not registered), and failures (doi -> reason).
+
+        Cached DOIs are read from the cache; a few missing ones are looked up one by one (the DOI
+        bucket), more are fetched 20 at a time with `filter=doi:A,doi:B` (the list bucket), which
+        costs fewer requests and less time at the published limits. Each answer is cached per DOI
+        in the single-lookup shape, so any later grouping reuses it.
+        """
+        wanted = sorted({d.lower() for d in dois if d})
+        found: dict[str, dict[str, Any] | None] = {}
+        failures: dict[str, str] = {}
+        missing = []
+        for doi in wanted:
+            body = self.fetcher.cache.read(self._work_path(doi))
+            if body == NOT_FOUND_MARK:
+                self.fetcher.stats.add("cache_hits", "crossref")
+                found[doi] = None
+            elif body is not None and _valid_json(body):
+                self.fetcher.stats.add("cache_hits", "crossref")
+                found[doi] = json.loads(body)["message"]
+            else:
+                missing.append(doi)
+        if len(missing) < config.CROSSREF_DOI_BATCH_MIN or self.fetcher.cache.offline:
+            for doi in missing:
+                try:
+                    found[doi] = self.work(doi)
+                except LookupFailed as exc:
+                    failures[doi] = str(exc)
+            return found, failures
+        for start in range(0, len(missing), config.CROSSREF_DOI_FILTER_BATCH):
+            chunk = missing[start: start + config.CROSSREF_DOI_FILTER_BATCH]
+            req = Request(
+                source="crossref", kind="crossref-list", cache_path=None,
+                call=lambda chunk=chunk: self._call("Crossref DOI batch", filter={"doi": chunk}, limit=len(chunk)),
+                validate=_valid_json, describe=f"Crossref DOI batch ({len(chunk)})",
+            )
+            try:
+                body = self.fetcher.get(req)
+            except LookupFailed as exc:
+                failures.update({doi: str(exc) for doi in chunk})
+                continue
+            items = json.loads(body)["message"].get("items") or [] if body else []
+            by_doi = {str(item.get("DOI", "")).lower(): item for item in items}
+            for doi in chunk:
+                item = by_doi.get(doi)
+                envelope = {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": item}
+                self.fetcher.cache.write(self._work_path(doi), json.dumps(envelope).encode() if item
+                                         else NOT_FOUND_MARK)
+                found[doi] = item
+        return found, failures
 
     def search(self, bibliographic: str, *, author: str | None = None, rows: int = config.SEARCH_ROWS
                ) -> list[dict[str, Any]]:

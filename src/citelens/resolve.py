@@ -18,6 +18,7 @@ reference `unresolved`, never `not_found`.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -166,19 +167,7 @@ class Resolver:
                 active.append(st)
 
         # 1. cited identifiers
-        def lookup_doi(st: _State) -> None:
-            st.consult("Crossref DOI lookup")
-            try:
-                msg = self.crossref.work(st.ref.doi or "")
-            except LookupFailed as exc:
-                st.failures.append(f"Crossref DOI lookup failed: {exc}")
-                return
-            if msg is None:
-                st.notes.append(f"The cited DOI {st.ref.doi} is not registered with Crossref.")
-            else:
-                st.add(from_crossref(msg))
-
-        self._parallel(lookup_doi, [st for st in active if st.ref.doi])
+        self._crossref_records({st.ref.doi: [st] for st in active if st.ref.doi}, cited=True)
         report("identifiers", 1, 6)
         wanted: dict[str, list[_State]] = {}
         for st in active:
@@ -214,25 +203,23 @@ class Resolver:
             st.evaluate()
         report("records", 3, 6)
 
-        # 4. Crossref searches for the rest
-        def search_crossref(st: _State) -> None:
+        # 4-5. searches for the rest: Crossref first, PubMed when Crossref has no match; the two APIs
+        # work at the same time for different references, each at its own rate limit
+        esearch_wanted: dict[str, list[_State]] = {}
+        lock = threading.Lock()
+
+        def search(st: _State) -> None:
             st.consult("Crossref bibliographic search")
             try:
                 items = self.crossref.search(_bibliographic_query("", st.ref))
             except LookupFailed as exc:
                 st.failures.append(f"Crossref search failed: {exc}")
-                return
+                items = []
             for item in items:
                 st.add(from_crossref(item))
             st.evaluate()
-
-        self._parallel(search_crossref, [st for st in active if st.best is None])
-        report("Crossref search", 4, 6)
-
-        # 5. PubMed searches for the rest
-        esearch_wanted: dict[str, list[_State]] = {}
-
-        def search_pubmed(st: _State) -> None:
+            if st.best is not None:
+                return
             term = _esearch_term(st.ref)
             if term is None:
                 return
@@ -242,14 +229,16 @@ class Resolver:
             except LookupFailed as exc:
                 st.failures.append(f"PubMed ESearch failed: {exc}")
                 return
-            for pmid in pmids:
-                esearch_wanted.setdefault(pmid, []).append(st)
+            with lock:
+                for pmid in pmids:
+                    esearch_wanted.setdefault(pmid, []).append(st)
 
-        self._parallel(search_pubmed, [st for st in active if st.best is None])
+        self._parallel(search, [st for st in active if st.best is None])
+        report("searches", 4, 6)
         self._efetch(esearch_wanted, "search results")
         for st in active:
             st.evaluate()
-        report("PubMed search", 5, 6)
+        report("search records", 5, 6)
 
         # 6. cross-walk DOI <-> PMID for the matches
         self._crosswalk([st for st in active if st.best is not None])
@@ -261,45 +250,60 @@ class Resolver:
         return [r for r in results if r is not None]
 
     def _crosswalk(self, matched: list[_State]) -> None:
-        need_pmid = {st.best.work.doi: st for st in matched if st.best and st.best.work.doi and not st.best.work.pmid}
-        if need_pmid:
-            term = " OR ".join(f"{doi}[doi]" for doi in sorted(need_pmid))
+        need_pmid: dict[str, list[_State]] = {}
+        for st in matched:
+            if st.best and st.best.work.doi and not st.best.work.pmid:
+                need_pmid.setdefault(st.best.work.doi, []).append(st)
+        dois = sorted(need_pmid)
+        for start in range(0, len(dois), config.ESEARCH_DOI_BATCH):
+            chunk = dois[start: start + config.ESEARCH_DOI_BATCH]
+            states = [st for doi in chunk for st in need_pmid[doi]]
+            for st in states:
+                st.consult("PubMed ESearch (DOI)")
             try:
-                pmids = self.pubmed.esearch(term, retmax=len(need_pmid) * 2)
-                for st in need_pmid.values():
-                    st.consult("PubMed ESearch (DOI)")
+                pmids = self.pubmed.esearch(" OR ".join(f"{doi}[doi]" for doi in chunk), retmax=len(chunk) * 2)
             except LookupFailed as exc:
-                pmids = []
-                for st in need_pmid.values():
+                for st in states:
                     st.notes.append(f"The PubMed cross-walk failed: {exc}")
-            if pmids:
-                records, failed = self.pubmed.efetch(pmids)
-                if failed:
-                    for st in need_pmid.values():
-                        st.notes.append("The PubMed cross-walk failed for some records: " + "; ".join(
-                            sorted(set(failed.values()))))
-                for record in records:
-                    work = from_pubmed(record)
-                    st = need_pmid.get(work.doi or "")
-                    if st is not None:
-                        st.add(work)
-                        st.evaluate()
+                continue
+            if not pmids:
+                continue
+            records, failed = self.pubmed.efetch(pmids)
+            if failed:
+                for st in states:
+                    st.notes.append("The PubMed cross-walk failed for some records: " + "; ".join(
+                        sorted(set(failed.values()))))
+            for record in records:
+                work = from_pubmed(record)
+                for st in need_pmid.get(work.doi or "", []):
+                    st.add(work)
+                    st.evaluate()
 
-        def crossref_for(st: _State) -> None:
-            doi = st.best.work.doi if st.best else None
-            if not doi:
-                return
-            st.consult("Crossref DOI lookup")
-            try:
-                msg = self.crossref.work(doi)
-            except LookupFailed as exc:
-                st.notes.append(f"Crossref lookup of {doi} failed: {exc}")
-                return
-            if msg is not None:
-                st.add(from_crossref(msg))
-                st.evaluate()
+        need_crossref: dict[str, list[_State]] = {}
+        for st in matched:
+            if st.best and st.best.work.doi and "crossref" not in st.best.work.sources:
+                need_crossref.setdefault(st.best.work.doi, []).append(st)
+        self._crossref_records(need_crossref, cited=False)
 
-        self._parallel(crossref_for, [st for st in matched if st.best and "crossref" not in st.best.work.sources])
+    def _crossref_records(self, wanted: dict[str, list[_State]], *, cited: bool) -> None:
+        """Crossref records for DOIs (cited ones, or DOIs that PubMed gave), given to the references."""
+        if not wanted:
+            return
+        for states in wanted.values():
+            for st in states:
+                st.consult("Crossref DOI lookup")
+        records, failed = self.crossref.works(list(wanted))
+        for doi, states in wanted.items():
+            key = doi.lower()
+            for st in states:
+                if key in failed:
+                    (st.failures if cited else st.notes).append(f"Crossref lookup of {doi} failed: {failed[key]}")
+                elif records.get(key) is None:
+                    if cited:
+                        st.notes.append(f"The cited DOI {doi} is not registered with Crossref.")
+                else:
+                    st.add(from_crossref(records[key]))
+                    st.evaluate()
 
     @staticmethod
     def _candidate_summary(c: Comparison) -> dict[str, Any]:
