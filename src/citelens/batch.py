@@ -79,9 +79,8 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
             pending.setdefault(key, []).append((article_id, sref.reference.index))
             parsed_by_key.setdefault(key, (sref.reference.raw, sref.reference.parsed))
     # a reference resolved for another article is copied, not looked up again
-    for key in [k for k in pending if k in done_by_key]:
-        for article_id, index in pending.pop(key):
-            store.save_resolution(article_id, index, done_by_key[key])
+    store.save_resolutions([(article_id, index, done_by_key[key]) for key in [k for k in pending if k in done_by_key]
+                            for article_id, index in pending.pop(key)])
     keys = list(pending)
     result.unique_references = len(keys) + len(done_by_key)
     result.looked_up = len(keys)
@@ -91,9 +90,9 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start: start + CHUNK]
             resolutions = resolver.resolve_all([parsed_by_key[k] for k in chunk])
-            for key, resolution in zip(chunk, resolutions, strict=True):
-                for article_id, index in pending[key]:
-                    store.save_resolution(article_id, index, resolution)
+            store.save_resolutions([(article_id, index, resolution)
+                                    for key, resolution in zip(chunk, resolutions, strict=True)
+                                    for article_id, index in pending[key]])
             if advance:
                 advance(min(start + CHUNK, len(keys)), len(keys))
             say(f"resolved {min(start + CHUNK, len(keys))}/{len(keys)} unique references")

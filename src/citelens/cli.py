@@ -207,6 +207,39 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
     return 1 if result.failed(fail_statuses) else 0
 
 
+@cli.command()
+@click.argument("fmt", metavar="{bibtex,csljson,ris}", type=click.Choice(["bibtex", "csljson", "ris"]))
+@db_option
+@click.option("--article", "article_key", help="Article id or path (default: the latest; 'all' for every article).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True,
+              help="File to write.")
+@click.option("--status", "statuses", default="verified,discrepant,retracted", show_default=True,
+              help="Reference statuses to export from their resolved records.")
+@click.option("--include-unresolved", is_flag=True,
+              help="Also export the other references, from their cited fields, with a note of their status.")
+@click.option("--abstracts", is_flag=True, help="Include abstracts.")
+@friendly_errors
+def export(fmt: str, db_path: str, article_key: str | None, output: str, statuses: str, include_unresolved: bool,
+           abstracts: bool) -> None:
+    """Export the resolved references as BibTeX, CSL-JSON or RIS, built from the real records."""
+    from .export import export_references
+
+    if not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'citelens check ARTICLE --db {db_path}' first", 2)
+    store = Store(db_path)
+    if article_key == "all":
+        stored = [store.load(a["id"]) for a in store.list_articles()]
+    else:
+        stored = [store.load(store.find_article(article_key))]
+    text = export_references(stored, fmt, statuses=statuses, include_unresolved=include_unresolved,
+                             abstracts=abstracts)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{fmt}: wrote {output}", err=True)
+
+
 def _progress_printer() -> Callable[[str, int, int], None] | None:
     if not sys.stderr.isatty():
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,7 @@ AMBIGUITY_MARGIN = 0.05  # two accepted candidates closer than this: ambiguous
 _STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "le", "des", "du", "und", "fur", "to"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Lower case, accents removed, markup and punctuation turned into single spaces."""
     if not text:

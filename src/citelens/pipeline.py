@@ -44,8 +44,8 @@ def resolve_article(store: Store, article_id: int, resolver: Resolver, *, rechec
             and (only is None or s.reference.index in only)]
     if todo:
         resolutions = resolver.resolve_all([(r.raw, r.parsed) for r in todo], progress=progress)
-        for ref, resolution in zip(todo, resolutions, strict=True):
-            store.save_resolution(article_id, ref.index, resolution)
+        store.save_resolutions([(article_id, ref.index, resolution)
+                                for ref, resolution in zip(todo, resolutions, strict=True)])
 
 
 def assess_claims(store: Store, article_id: int) -> None:

@@ -128,12 +128,20 @@ class PubMedClient:
         failures: dict[str, str] = {}
         missing: list[str] = []
         ids = sorted(set(pmids), key=lambda x: int(x) if x.isdigit() else 0)
+        cached: dict[str, bytes] = {}
         for pmid in ids:
-            body = self._cached_item(self._efetch_path(pmid), _valid_xml)
+            body = self.fetcher.cache.read(self._efetch_path(pmid))
             if body is None:
                 missing.append(pmid)
             elif body != NOT_FOUND_MARK:
-                records[pmid] = _parse_xml(body)["PubmedArticle"][0]
+                cached[pmid] = body
+            else:
+                self.fetcher.stats.add("cache_hits", "pubmed")
+        parsed, corrupted = self._parse_cached(cached)
+        records.update(parsed)
+        for pmid in corrupted:  # a half-written or damaged file: never parsed into a record, fetched again
+            self.fetcher.cache.discard(self._efetch_path(pmid))
+            missing.append(pmid)
         if missing and self.fetcher.cache.offline:
             failures.update({pmid: f"offline and not in the cache: PubMed record {pmid}" for pmid in missing})
             missing = []
@@ -148,11 +156,41 @@ class PubMedClient:
                 continue
             for pmid, item in split_pubmed_set(body).items():
                 self.fetcher.cache.write(self._efetch_path(pmid), item)
-                records[pmid] = _parse_xml(item)["PubmedArticle"][0]
+            for article in _parse_xml(body).get("PubmedArticle", []):
+                records[str(article["MedlineCitation"]["PMID"])] = article
             for pmid in chunk:
                 if pmid not in records:  # PubMed has no such id: an answer, cached as such
                     self.fetcher.cache.write(self._efetch_path(pmid), NOT_FOUND_MARK)
         return [records[p] for p in ids if p in records], failures
+
+    def _parse_cached(self, cached: dict[str, bytes]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        """Parse cached records in one document (one DTD load instead of one per record)."""
+        if not cached:
+            return {}, []
+        blocks = {pmid: _ARTICLE_RE.search(body) for pmid, body in cached.items()}
+        good = {pmid: m.group(0) for pmid, m in blocks.items()
+                if m and _PMID_RE.search(m.group(0)) and _PMID_RE.search(m.group(0)).group(1).decode() == pmid}
+        corrupted = [pmid for pmid in cached if pmid not in good]
+        header = next(iter(cached.values()))
+        header = header[: header.find(b">", header.find(b"<PubmedArticleSet")) + 1]
+        document = header + b"\n" + b"\n".join(good.values()) + b"\n</PubmedArticleSet>\n"
+        try:
+            articles = _parse_xml(document)["PubmedArticle"]
+        except Exception:  # one damaged record spoils the document: find it record by record
+            articles = []
+            for pmid in list(good):
+                try:
+                    articles.extend(_parse_xml(cached[pmid])["PubmedArticle"])
+                except Exception:
+                    corrupted.append(pmid)
+                    del good[pmid]
+        out = {}
+        for article in articles:
+            pmid = str(article["MedlineCitation"]["PMID"])
+            out[pmid] = article
+            self.fetcher.stats.add("cache_hits", "pubmed")
+        corrupted += [pmid for pmid in good if pmid not in out]
+        return out, corrupted
 
     def _efetch_path(self, pmid: str) -> Path:
         return self.fetcher.cache.path_for("pubmed", "efetch", {"db": "pubmed", "id": pmid, "retmode": "xml"}, "xml",

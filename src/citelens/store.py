@@ -100,6 +100,7 @@ class Store:
                 db = sqlite_utils.Database(conn)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA busy_timeout=30000")
+                db.execute("PRAGMA synchronous=NORMAL")  # WAL: consistent after any crash, fewer fsyncs
             except sqlite3.Error as exc:
                 raise StoreError(f"{path}: cannot open the database: {exc}") from None
         self.db = db
@@ -302,8 +303,13 @@ class Store:
     # --- works (resolved records) --------------------------------------------------------
 
     def save_resolution(self, article_id: int, index: int, resolution: Resolution) -> None:
+        self.save_resolutions([(article_id, index, resolution)])
+
+    def save_resolutions(self, items: list[tuple[int, int, Resolution]]) -> None:
+        """Write many verdicts in one transaction (all or none)."""
         with self._transaction():
-            self._write_resolution(article_id, index, resolution)
+            for article_id, index, resolution in items:
+                self._write_resolution(article_id, index, resolution)
 
     def _write_resolution(self, article_id: int, index: int, resolution: Resolution) -> None:
         match = resolution.match
