@@ -22,9 +22,9 @@ def build_resolver(settings: Settings, stats: Stats | None = None) -> tuple[Reso
     cache = ResponseCache(settings.cache_dir, offline=settings.offline, refresh=settings.refresh)
     fetcher = Fetcher(cache, settings.limits(), stats=stats, backoff_base=settings.backoff_base)
     crossref = CrossrefClient(fetcher, base_url=settings.crossref_url, mailto=settings.mailto,
-                              plus_token=settings.crossref_plus_token)
+                              plus_token=settings.crossref_plus_token, timeout=settings.http_timeout)
     pubmed = PubMedClient(fetcher, base_url=settings.eutils_url, email=settings.mailto,
-                          api_key=settings.ncbi_api_key)
+                          api_key=settings.ncbi_api_key, timeout=settings.http_timeout)
     return Resolver(crossref, pubmed, jobs=settings.jobs), fetcher
 
 

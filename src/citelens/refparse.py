@@ -30,7 +30,9 @@ _QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u201e", "\u201c"), ("\u2018
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    # control and format characters vanish; other unprintable ones (line separators) become spaces
+    text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) in ("Cc", "Cf") and ch not in
+                                                 "\t\n\r" else " ") for ch in text)
     return _SPACE_RE.sub(" ", text).strip()
 
 

@@ -154,7 +154,32 @@ class Resolver:
 
     def resolve_all(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                     ) -> list[Resolution]:
-        """One Resolution per (raw, parsed) reference, in order."""
+        """One Resolution per (raw, parsed) reference, in order; identical references are looked up once."""
+        first_of: dict[str, int] = {}
+        unique: list[tuple[str, ParsedReference]] = []
+        position: list[int] = []
+        for raw, parsed in refs:
+            key = " ".join(raw.lower().split())
+            if key not in first_of:
+                first_of[key] = len(unique)
+                unique.append((raw, parsed))
+            position.append(first_of[key])
+        resolved = self._resolve_unique(unique, progress)
+        out = []
+        seen: set[int] = set()
+        for u in position:
+            if u in seen:
+                r = resolved[u]
+                out.append(Resolution(status=r.status, confidence=r.confidence, match=r.match,
+                                      discrepancies=list(r.discrepancies), candidates=list(r.candidates),
+                                      notes=[*r.notes, "Identical to an earlier reference: looked up once."]))
+            else:
+                seen.add(u)
+                out.append(resolved[u])
+        return out
+
+    def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
+                        ) -> list[Resolution]:
         report = progress or (lambda stage, done, total: None)
         states = [_State(ref) for _, ref in refs]
         results: list[Resolution | None] = [None] * len(refs)

@@ -48,6 +48,7 @@ class Settings:
     refresh: bool = False
     jobs: int = 6
     backoff_base: float = config.BACKOFF_BASE_S
+    http_timeout: float = config.HTTP_TIMEOUT_S
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             eutils_rps=_float_env(config.ENV_EUTILS_RPS),
             cache_dir=Path(env[config.ENV_CACHE_DIR]) if env.get(config.ENV_CACHE_DIR) else None,
             backoff_base=_float_env(config.ENV_BACKOFF_BASE) or config.BACKOFF_BASE_S,
+            http_timeout=_float_env(config.ENV_HTTP_TIMEOUT) or config.HTTP_TIMEOUT_S,
         )
         for key, value in overrides.items():
             if value is not None:

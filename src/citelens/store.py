@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,18 @@ from .records import (
 )
 
 SCHEMA_VERSION = 1
+
+
+def _set_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch to WAL; another process doing the same at that moment makes SQLite answer 'locked' at once."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _now() -> str:
@@ -91,14 +104,20 @@ class Store:
             p = Path(path)
             if p.exists() and p.is_dir():
                 raise InputError(f"{path}: is a directory, not a database file")
-            if p.exists() and p.stat().st_size > 0:
-                with open(p, "rb") as fh:
-                    if fh.read(16) != b"SQLite format 3\x00":
-                        raise InputError(f"{path}: not a citelens database (not an SQLite file)")
+            # The file is never opened with open(): closing another descriptor of a database file
+            # drops this process's SQLite locks on it, which can corrupt it (sqlite.org/howtocorrupt.html).
             try:
                 conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"{path}: cannot open the database: {exc}") from None
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()  # reads the header, writes nothing
+            except sqlite3.DatabaseError:
+                conn.close()
+                raise InputError(f"{path}: not a citelens database (not an SQLite file)") from None
+            try:
                 db = sqlite_utils.Database(conn)
-                db.execute("PRAGMA journal_mode=WAL")
+                _set_wal(conn)
                 db.execute("PRAGMA busy_timeout=30000")
                 db.execute("PRAGMA synchronous=NORMAL")  # WAL: consistent after any crash, fewer fsyncs
             except sqlite3.Error as exc:
@@ -111,40 +130,47 @@ class Store:
     def _ensure_schema(self) -> None:
         db = self.db
         try:
-            if "articles" not in db.table_names():
-                db["articles"].create(
-                    {"id": int, "path": str, "title": str, "sha256": str, "ingested_at": str, "checked_at": str},
-                    pk="id",
-                )
-                db["articles"].create_index(["path"], unique=True)
-            if "claims" not in db.table_names():
-                db["claims"].create(
-                    {"article_id": int, "id": str, "position": int, "section": str, "text": str, "kind": str,
-                     "table_headers": str, "cells": str, "cues": str, "line": int,
-                     "status": str, "links": str, "evidence": str, "notes": str},
-                    pk=("article_id", "id"), foreign_keys=[("article_id", "articles", "id")],
-                )
-            if "references" not in db.table_names():
-                db["references"].create(
-                    {"article_id": int, "ref_index": int, "raw": str, "raw_key": str, "line": int,
-                     "parsed": str, "style": str, "status": str, "confidence": float, "match": str,
-                     "discrepancies": str, "notes": str, "candidates": str, "checked_at": str},
-                    pk=("article_id", "ref_index"), foreign_keys=[("article_id", "articles", "id")],
-                )
-                db["references"].create_index(["raw_key"])
-            if "works" not in db.table_names():
-                db["works"].create(
-                    {"key": str, "doi": str, "pmid": str, "record": str, "updated_at": str}, pk="key"
-                )
-            if "verdicts" not in db.table_names():
-                db["verdicts"].create(
-                    {"article_id": int, "claim_id": str, "verdict": str, "note": str, "updated_at": str},
-                    pk=("article_id", "claim_id"),
-                )
-            if "meta" not in db.table_names():
-                db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            if {"articles", "claims", "references", "works", "verdicts", "meta"} <= set(db.table_names()):
+                return
+            with self._transaction():  # two first runs at once: one creates, the other waits
+                self._create_tables()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the database is not usable: {exc}") from None
+
+    def _create_tables(self) -> None:
+        db = self.db
+        if "articles" not in db.table_names():
+            db["articles"].create(
+                {"id": int, "path": str, "title": str, "sha256": str, "ingested_at": str, "checked_at": str},
+                pk="id",
+            )
+            db["articles"].create_index(["path"], unique=True)
+        if "claims" not in db.table_names():
+            db["claims"].create(
+                {"article_id": int, "id": str, "position": int, "section": str, "text": str, "kind": str,
+                 "table_headers": str, "cells": str, "cues": str, "line": int,
+                 "status": str, "links": str, "evidence": str, "notes": str},
+                pk=("article_id", "id"), foreign_keys=[("article_id", "articles", "id")],
+            )
+        if "references" not in db.table_names():
+            db["references"].create(
+                {"article_id": int, "ref_index": int, "raw": str, "raw_key": str, "line": int,
+                 "parsed": str, "style": str, "status": str, "confidence": float, "match": str,
+                 "discrepancies": str, "notes": str, "candidates": str, "checked_at": str},
+                pk=("article_id", "ref_index"), foreign_keys=[("article_id", "articles", "id")],
+            )
+            db["references"].create_index(["raw_key"])
+        if "works" not in db.table_names():
+            db["works"].create(
+                {"key": str, "doi": str, "pmid": str, "record": str, "updated_at": str}, pk="key"
+            )
+        if "verdicts" not in db.table_names():
+            db["verdicts"].create(
+                {"article_id": int, "claim_id": str, "verdict": str, "note": str, "updated_at": str},
+                pk=("article_id", "claim_id"),
+            )
+        if "meta" not in db.table_names():
+            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
