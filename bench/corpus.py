@@ -37,7 +37,7 @@ def generated_records(n: int, rng: random.Random) -> list[dict[str, Any]]:
     records = []
     for i in range(n):
         words = rng.sample(_WORDS, 5)
-        title = f"{rng.choice(_PREFIXES)} {words[0]} and {words[1]} in {words[2]} {words[3]} {words[4]} ({i})"
+        title = f"{rng.choice(_PREFIXES)} {words[0]} and {words[1]} in {words[2]} {words[3]} {words[4]} rs{700000 + i}"
         journal, abbrev = rng.choice(_JOURNALS)
         start = rng.randint(1, 900)
         kind = rng.random()
