@@ -114,8 +114,11 @@ def test_bibtex_of_the_example_round_trips_with_every_field(example):
         # nothing lost or invented: the fields are exactly those the record fills
         expected = {"author", "title", "journal", "shortjournal", "year", "doi", "url"}
         expected |= {name for name, value in (("volume", work.volume), ("number", work.issue), ("pages", work.pages),
-                                              ("pmid", work.pmid), ("pmcid", work.pmcid)) if value}
+                                              ("pmid", work.pmid), ("pmcid", work.pmcid), ("month", work.month))
+                     if value}
         assert set(entry.fields_dict) == expected
+        if work.month:
+            assert entry["month"] == str(work.month)
 
 
 def test_chen_entry_is_built_from_the_record_not_the_cited_string(example):
@@ -225,7 +228,7 @@ def test_csljson_fields(example):
     chen = items["chen2011common"]
     assert chen["type"] == "article-journal"
     assert chen["author"][0] == {"family": "Chen", "given": "Frances S"} and len(chen["author"]) == 6
-    assert chen["issued"] == {"date-parts": [[2011]]}
+    assert chen["issued"] == {"date-parts": [[2011, 12]]}  # the issue of 13 December 2011
     assert chen["container-title"] == "Proceedings of the National Academy of Sciences of the United States of America"
     assert chen["container-title-short"] == chen["journalAbbreviation"] == "Proc Natl Acad Sci U S A"
     assert (chen["volume"], chen["issue"], chen["page"]) == ("108", "50", "19937-19942")

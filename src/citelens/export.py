@@ -24,7 +24,8 @@ Conventions
   `AN` (accession number) and the PMCID in `C2`. Notes go in `N1`.
 - Given names that are bare PubMed initials (`DH`) are written as `D. H.` in every format,
   so that BibTeX and citation processors read two initials, not one name.
-- The records carry a year but no month, so no month is written.
+- The month is written where the record gives one (BibTeX `month = {12}`, CSL-JSON
+  `date-parts: [[2011, 12]]`, RIS `DA  - 2011/12//`).
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class _Item:
     issue: str | None = None
     pages: str | None = None
     year: int | None = None
+    month: int | None = None
     doi: str | None = None
     pmid: str | None = None
     pmcid: str | None = None
@@ -160,7 +162,7 @@ def _from_work(work: Work, note: str | None, abstracts: bool) -> _Item:
     return _Item(
         key="", kind=_kind(work.type, container), authors=_authors(work.authors), title=_clean(work.title),
         container=container, container_abbrev=_clean(work.container_abbrev), volume=_clean(work.volume),
-        issue=_clean(work.issue), pages=_clean(work.pages), year=work.year, doi=doi, pmid=pmid,
+        issue=_clean(work.issue), pages=_clean(work.pages), year=work.year, month=work.month, doi=doi, pmid=pmid,
         pmcid=_clean(work.pmcid), url=_doi_url(doi, pmid), abstract=_clean(work.abstract) if abstracts else None,
         note=note,
     )
@@ -354,6 +356,7 @@ def _bibtex_entry(item: _Item) -> Entry:
             fields.append(("shortjournal", latex_escape(item.container_abbrev)))
     fields += [
         ("year", str(item.year) if item.year else None),
+        ("month", str(item.month) if item.month and item.year else None),
         ("volume", latex_escape(item.volume) if item.volume else None),
         ("number", latex_escape(item.issue) if item.issue else None),
         ("pages", latex_escape(bibtex_pages(item.pages)) if item.pages else None),
@@ -401,7 +404,7 @@ def _csl_item(item: _Item) -> dict[str, Any]:
         if value:
             data[key] = value
     if item.year:
-        data["issued"] = {"date-parts": [[item.year]]}
+        data["issued"] = {"date-parts": [[item.year, item.month] if item.month else [item.year]]}
     for key, value in (("DOI", item.doi), ("PMID", item.pmid), ("PMCID", item.pmcid), ("URL", item.url),
                        ("abstract", item.abstract)):
         if value:
@@ -444,6 +447,7 @@ def _ris_ref(item: _Item) -> dict[str, Any]:
         ("secondary_title", item.container),
         ("alternate_title1", item.container_abbrev if item.kind != "book" else None),
         ("year", str(item.year) if item.year else None),
+        ("date", f"{item.year}/{item.month:02d}//" if item.year and item.month else None),
         ("volume", item.volume),
         ("number", item.issue),
     ]

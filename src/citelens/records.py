@@ -165,6 +165,7 @@ class Work:
     issue: str | None = None
     pages: str | None = None
     year: int | None = None
+    month: int | None = None  # of the issue, when a source gives it
     other_years: list[int] = field(default_factory=list)  # online-first, print, issue: any may be cited
     abstract: str | None = None
     type: str | None = None

@@ -49,6 +49,15 @@ def _first(values: Any) -> str | None:
     return strip_markup(values) if values else None
 
 
+def _month(date: Any) -> int | None:
+    try:
+        parts = date["date-parts"][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+    month = parts[1] if len(parts) > 1 else None
+    return int(month) if isinstance(month, int) and 1 <= month <= 12 else None
+
+
 def _year(date: Any) -> int | None:
     try:
         year = date["date-parts"][0][0]
@@ -71,6 +80,8 @@ def from_crossref(msg: dict[str, Any]) -> Work:
     if issue_print:
         years.insert(0, issue_print)
     year = years[0] if years else None
+    month = next((m for m in (_month(msg.get(k)) for k in ("published-print", "issued", "published-online"))
+                  if m), None)
     retracted = any(
         (u.get("type") or "").lower() in ("retraction", "withdrawal", "removal")
         for u in (msg.get("updated-by") or [])
@@ -84,7 +95,7 @@ def from_crossref(msg: dict[str, Any]) -> Work:
     return Work(
         doi=(msg.get("DOI") or "").lower() or None, title=title, authors=authors, container_title=container,
         container_abbrev=abbrev, volume=msg.get("volume"), issue=msg.get("issue"),
-        pages=(msg.get("page") or msg.get("article-number") or None), year=year,
+        pages=(msg.get("page") or msg.get("article-number") or None), year=year, month=month,
         other_years=sorted(set(years) - {year}) if year else [], abstract=jats_abstract(msg.get("abstract")),
         type=msg.get("type"), retracted=retracted, sources=["crossref"],
     )
@@ -92,6 +103,13 @@ def from_crossref(msg: dict[str, Any]) -> Work:
 
 def _text(value: Any) -> str:
     return str(value) if value is not None else ""
+
+
+def _pubmed_month(pubdate: dict[str, Any]) -> int | None:
+    month = _text(pubdate.get("Month")).strip().lower()
+    if month.isdigit():
+        return int(month) if 1 <= int(month) <= 12 else None
+    return _MONTHS.get(month[:3])
 
 
 def _pubmed_year(pubdate: dict[str, Any]) -> int | None:
@@ -146,7 +164,7 @@ def from_pubmed(record: dict[str, Any]) -> Work:
         container_abbrev=_text(journal.get("ISOAbbreviation")) or _text(
             citation.get("MedlineJournalInfo", {}).get("MedlineTA")) or None,
         volume=_text(issue.get("Volume")) or None, issue=_text(issue.get("Issue")) or None,
-        pages=pages, year=year, other_years=sorted(set(other)),
+        pages=pages, year=year, month=_pubmed_month(issue.get("PubDate", {})), other_years=sorted(set(other)),
         abstract="\n".join(p for p in abstract_parts if p) or None,
         type="journal-article", retracted=retracted, sources=["pubmed"],
     )
@@ -156,7 +174,7 @@ def merge(primary: Work, other: Work) -> Work:
     """One work from its Crossref and PubMed records: identifiers from both, gaps filled, abstract kept."""
     merged = Work(**{**primary.__dict__})
     for name in ("doi", "pmid", "pmcid", "title", "container_title", "container_abbrev", "volume", "issue",
-                 "pages", "year", "abstract", "type"):
+                 "pages", "year", "month", "abstract", "type"):
         if getattr(merged, name) in (None, "") and getattr(other, name) not in (None, ""):
             setattr(merged, name, getattr(other, name))
     if not merged.authors:
