@@ -91,3 +91,15 @@ def test_not_a_database_file(runner, tmp_path, example_article):
     result = runner.invoke(cli, ["ingest", str(example_article), "--db", str(fake)])
     assert result.exit_code == 2 and "not a citelens database" in result.stderr
     assert fake.read_text() == "this is not sqlite"
+
+
+def test_tui_without_a_database_says_what_to_do(runner, tmp_path):
+    result = runner.invoke(cli, ["tui", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "run 'citelens check ARTICLE" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_every_command_has_help(runner):
+    for command in ("ingest", "show", "check", "batch", "export", "tui"):
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output

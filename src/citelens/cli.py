@@ -240,6 +240,36 @@ def export(fmt: str, db_path: str, article_key: str | None, output: str, statuse
         click.echo(f"{fmt}: wrote {output}", err=True)
 
 
+@cli.command()
+@click.argument("article", required=False)
+@db_option
+@click.option("--offline", is_flag=True, help="Re-checks use only cached responses.")
+@friendly_errors
+def tui(article: str | None, db_path: str, offline: bool) -> None:
+    """Browse the claims beside their source abstracts, the references beside the real records, and record
+    your own verdicts. ARTICLE is an article file (ingested and checked if new) or an article id."""
+    from .errors import InputError
+    from .export import export_references
+    from .settings import Settings
+    from .tui import make_app
+    from .tui.services import pipeline_checker
+
+    if not article and not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'citelens check ARTICLE --db {db_path}' first", 2)
+    parsed = load_article(article) if article and not article.isdigit() else None
+    store = Store(db_path)
+    if parsed is not None:
+        try:
+            article_id = store.find_article(article)
+        except InputError:
+            article_id = store.save_article(parsed)
+    else:
+        article_id = store.find_article(article)
+    settings = Settings.from_env(offline=offline)
+    make_app(store, article_id, checker=pipeline_checker(db_path, settings),
+             exporter=lambda aid: export_references(store.load(aid), "bibtex")).run()
+
+
 def _progress_printer() -> Callable[[str, int, int], None] | None:
     if not sys.stderr.isatty():
         return None

@@ -1,0 +1,1 @@
+"""The widgets of the citelens TUI, one module each."""
