@@ -104,6 +104,8 @@ def test_committed_cache_answers_every_example_request(runner, tmp_path, example
     statuses = [r["status"] for r in report["references"]]
     assert "unresolved" not in statuses, [r["notes"] for r in report["references"] if r["status"] == "unresolved"]
     assert statuses.count("verified") == 7
+    chen = report["references"][0]["match"]
+    assert (chen["doi"], chen["pmid"]) == ("10.1073/pnas.1113079108", "22123970") and chen["abstract"]
 
 
 @pytest.mark.parametrize("fault", ["fail_429", "fail_5xx", "malformed", "drop"])
