@@ -89,8 +89,8 @@ def terms(text: str) -> list[str]:
     for token in _TOKEN_RE.findall(folded.replace("-", " ")):
         token = token.split("'")[0]
         token = _SYNONYMS.get(token, token)
-        if token in STOPWORDS or len(token) < 2 or token.isdigit():
-            continue
+        if token in STOPWORDS or len(token) < 2 or (token.isdigit() and (len(token) == 4 or len(token) > 6)):
+            continue  # counts and measures are content ("37 men", "0.6 SD"); years and ids are not
         out.append(stem(token))
     out.extend(genotype_groups(text))
     return out
