@@ -199,7 +199,6 @@ def compare(ref: ParsedReference, work: Work) -> Comparison:
 
 
 def _decide(ref: ParsedReference, c: Comparison) -> None:
-    agree_other = [x for x in (c.first_author, c.container, c.year, c.volume, c.first_page) if x]
     long_title = len(fold(ref.title).split()) >= 6
     accepted = False
     if c.title >= TITLE_STRONG and (c.first_author or (c.author_overlap or 0) >= 0.5 or (
@@ -222,7 +221,6 @@ def _decide(ref: ParsedReference, c: Comparison) -> None:
         c.reasons = _rejection_reasons(ref, c)
         return
     c.discrepancies, c.unchecked = _discrepancies(ref, c)
-    del agree_other
 
 
 def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:

@@ -25,7 +25,6 @@ from .records import (
     REVIEWER_VERDICTS,
     Article,
     Assessment,
-    Author,
     Claim,
     Cue,
     Discrepancy,
@@ -362,7 +361,3 @@ class Store:
                     "status": a.status, "links": _json(a.links), "notes": _json(a.notes),
                     "evidence": _json([e.to_dict() for e in a.evidence]),
                 }, alter=True)
-
-
-def authors_from_json(items: list[dict[str, str]]) -> list[Author]:
-    return [Author(a["family"], a.get("given", "")) for a in items]

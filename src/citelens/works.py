@@ -179,8 +179,6 @@ def merge(primary: Work, other: Work) -> Work:
             setattr(merged, name, getattr(other, name))
     if not merged.authors:
         merged.authors = list(other.authors)
-    if other.container_abbrev and primary.container_abbrev and other.container_abbrev != primary.container_abbrev:
-        merged.other_years = merged.other_years  # keep; abbreviations compared separately
     merged.other_years = sorted(set(primary.other_years) | set(other.other_years) | (
         {other.year} if other.year and other.year != merged.year else set()))
     merged.retracted = primary.retracted or other.retracted
