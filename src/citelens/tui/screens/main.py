@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from ...store import StoredReference
@@ -19,13 +18,14 @@ from ..widgets.check_bar import CheckBar
 from ..widgets.claim_detail import ClaimDetail
 from ..widgets.claim_list import ClaimList
 from ..widgets.search_bar import SearchBar
+from .base import CitelensScreen
 from .filters import FilterScreen
 from .note import NoteScreen
 
 if TYPE_CHECKING:
-    from ..app import CitelensApp
+    pass
 
-class MainScreen(Screen[None]):
+class MainScreen(CitelensScreen):
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#claims"
     BINDINGS = [
@@ -45,15 +45,10 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.claim_filter = ClaimFilter()
         self.refs: dict[int, StoredReference] = {}
         self._current: str | None = None
-
-    @property
-    def citelens(self) -> CitelensApp:
-        return cast("CitelensApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="§")

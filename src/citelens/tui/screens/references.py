@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from ..session import Session
@@ -16,12 +15,13 @@ from ..styling import reference_urls
 from ..widgets.check_bar import CheckBar
 from ..widgets.reference_detail import ReferenceDetail
 from ..widgets.reference_list import ReferenceList
+from .base import CitelensScreen
 
 if TYPE_CHECKING:
-    from ..app import CitelensApp
+    pass
 
 
-class ReferencesScreen(Screen[None]):
+class ReferencesScreen(CitelensScreen):
     CSS_PATH = "references.tcss"
     AUTO_FOCUS = "#references"
     BINDINGS = [
@@ -35,13 +35,8 @@ class ReferencesScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, selected: int | None = None) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.selected = selected
-
-    @property
-    def citelens(self) -> CitelensApp:
-        return cast("CitelensApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="§")

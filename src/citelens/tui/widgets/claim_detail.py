@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -20,6 +18,7 @@ from ..styling import (
     reference_urls,
     verdict_chip,
 )
+from .scroll_pane import ScrollPane
 
 
 def _heading(text: str) -> Content:
@@ -81,13 +80,8 @@ def source_content(sc: StoredClaim, sr: StoredReference) -> Content:
     return Content("\n").join(parts)
 
 
-class ClaimDetail(VerticalScroll):
+class ClaimDetail(ScrollPane):
     """Scrollable; shows `show(claim, references)`."""
-
-    BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-    ]
 
     def compose(self) -> ComposeResult:
         yield Static(id="claim-heading")

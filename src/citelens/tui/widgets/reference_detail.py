@@ -10,14 +10,13 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from ...records import Author, ParsedReference, Work
 from ...store import StoredReference
 from ..styling import DIFF_STYLE, HEADING_STYLE, cited_as, reference_status_text, reference_urls
+from .scroll_pane import ScrollPane
 
 # row label, discrepancy fields that mark the row, cited value, record value
 FIELD_ROWS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -143,11 +142,7 @@ def candidate_content(candidate: dict[str, Any]) -> Content:
     return Content("\n").join(lines)
 
 
-class ReferenceDetail(VerticalScroll):
-    BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-    ]
+class ReferenceDetail(ScrollPane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="ref-heading")
