@@ -25,6 +25,7 @@ CONTENT_LINK = 0.42  # coverage of a claim's term weight by a reference, with no
 CONTENT_LINK_STUDY = 0.30  # ... when the claim says a study or research found it
 CONTENT_MIN_TERMS = 4  # shared distinctive terms needed for a content link
 CONTENT_MIN_TERMS_STUDY = 3
+CONTENT_MIN_WEIGHT = 8.0  # summed IDF weight of the shared terms
 CONTEXT_GAP = 1  # sentences that may interrupt a context chain
 CONTEXT_KEEP = 0.12  # coverage needed to carry the previous sentence's link forward
 CONTEXT_CHAIN = 14  # sentences a link may be carried forward
@@ -193,9 +194,8 @@ class Linker:
                 else:
                     previous = None
             if not found and not candidates:
+                # a link found by content alone is not an attribution: later sentences do not inherit it
                 found = self._content_links(claim)
-                if found and claim.kind == "sentence":
-                    previous = (claim.line, found, 0, 0)
             links[claim.id] = found
         return links
 
@@ -206,7 +206,8 @@ class Linker:
         best: list[tuple[float, int, list[str], str]] = []
         for doc in self.docs:
             score, shared = self.content(claim, doc)
-            if score >= bar and len(shared) >= min_terms:
+            weight = sum(self.weights.weight(t) for t in shared)
+            if score >= bar and len(shared) >= min_terms and weight >= CONTENT_MIN_WEIGHT:
                 best.append((score, doc.index, shared, f"content: {score:.2f} of the claim's terms"))
         best.sort(key=lambda x: -x[0])
         return [_link(index, why, score, shared) for score, index, shared, why in best[:2]

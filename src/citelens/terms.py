@@ -28,6 +28,8 @@ article review observed found effect effects role associated association related
 individual individuals people person participant participants subject subjects human humans group groups
 significant significantly higher lower increase increased decrease decreased greater less well new use used
 using based including within across key important particularly specific certain several many various
+understand understanding provide provides provided providing require requires required form forms state states
+example case cases way ways part essence presence make makes made allow allows become becomes need needs
 """.split())
 
 _SPELLING = (

@@ -150,12 +150,13 @@ async def test_f_cycles_the_status_filter(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = app.screen.query_one("#left-pane")
         await pilot.press("f")
+        supported = sum(1 for s in statuses.values() if s == "supported")
         assert {statuses[i] for i in shown_claim_ids(app)} == {"supported"}
-        assert len(shown_claim_ids(app)) == 7
-        assert pane.border_title == "Claims 7/162"
+        assert len(shown_claim_ids(app)) == supported
+        assert pane.border_title == f"Claims {supported}/162"
         await pilot.press("f")
         assert {statuses[i] for i in shown_claim_ids(app)} == {"partial"}
-        assert len(shown_claim_ids(app)) == 15
+        assert len(shown_claim_ids(app)) == sum(1 for s in statuses.values() if s == "partial")
         assert pane.border_subtitle == "partial"
         assert app.session.claim(claim_list(app).highlighted_claim_id).status == "partial"
         for _ in range(4):  # no_evidence, source_problem, uncited, all
@@ -436,7 +437,8 @@ async def test_references_screen_keeps_its_selection_and_c_shows_the_citing_clai
         await pilot.press("c")
         assert isinstance(app.screen, MainScreen)
         shown = [app.session.claim(i) for i in shown_claim_ids(app)]
-        assert len(shown) == 4 and all(4 in c.references for c in shown)
+        citing = [c for c in app.session.claims if 4 in c.references]
+        assert citing and len(shown) == len(citing) and all(4 in c.references for c in shown)
         await pilot.press("R")
         assert reference_list(app).highlighted_index == 4
 
