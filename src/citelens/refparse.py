@@ -69,19 +69,22 @@ def _extract_identifiers(text: str, parsed: ParsedReference) -> str:
         parsed.doi = _trim_doi(m.group(1))
         end = m.start(1) + len(parsed.doi)
         text = text[: m.start()] + " " + text[end:].lstrip(".")
-    m = _PMCID_RE.search(text)
-    if m:
-        parsed.pmcid = m.group(1).upper()
-        text = text[: m.start()] + text[m.end():]
-    m = _PMID_RE.search(text)
-    if m:
-        parsed.pmid = m.group(1)
-        text = text[: m.start()] + text[m.end():]
     m = _URL_RE.search(text)
     if m:
         parsed.url = m.group(1).rstrip(".,;")
         text = text[: m.start()] + text[m.end():]
+    m = _PMCID_RE.search(text) or (_PMCID_RE.search(parsed.url) if parsed.url else None)
+    if m:
+        parsed.pmcid = m.group(1).upper()
+        if m.string is text:
+            text = text[: m.start()] + text[m.end():]
+    m = _PMID_RE.search(text)
+    if m:
+        parsed.pmid = m.group(1)
+        text = text[: m.start()] + text[m.end():]
     text = _ACCESSED_RE.sub(" ", text)
+    text = re.sub(r"[.,;]?\s*(?:Available\s+(?:at|from|online)|Published\s+online|"
+                  r"Retrieved\s+from|URL|from)\s*:?\s*(?=[.;,]|$)", ".", text, flags=re.I)
     text = _EPUB_RE.sub(" ", text)
     # leftover separators of removed identifiers: "; ." ", ." "[Internet]"
     text = re.sub(r"\[Internet\]", "", text)
@@ -206,7 +209,7 @@ def parse_authors(text: str) -> tuple[list[Author], bool]:
             authors.append(Author(token, ""))
         i += 1
     # Vancouver lists print initials without periods: the last one's period is the sentence's.
-    if len(authors) > 1 and authors[-1].given.endswith(".") and authors[-1].given.count(".") == 1 \
+    if len(authors) > 1 and re.fullmatch(r"[A-Z\u00c0-\u024f]{1,4}\.", authors[-1].given) \
             and all("." not in a.given for a in authors[:-1]):
         authors[-1] = Author(authors[-1].family, authors[-1].given[:-1])
     return authors, et_al
@@ -216,7 +219,7 @@ def parse_authors(text: str) -> tuple[list[Author], bool]:
 
 _YEAR = r"(?:1[5-9]\d{2}|20\d{2})"
 _YEAR_RE = re.compile(rf"(?<![\d/.-]){_YEAR}(?![\d])")
-_PAGE = r"[A-Za-z]{0,2}\d{1,7}[A-Za-z]?"
+_PAGE = r"[A-Za-z]{0,2}\d{1,8}[A-Za-z]?"
 _PAGES_RE = re.compile(rf"^(?P<first>{_PAGE})(?:\s*-\s*(?P<last>{_PAGE}))?$")
 
 
@@ -249,7 +252,7 @@ _VOL_LABEL_RE = re.compile(r"\b(?:vol|volume)\.?\s*([\w.-]+)", re.I)
 _NO_LABEL_RE = re.compile(r"\b(?:no|issue|iss|nr)\.\s*([\w/-]+)|\bissue\s+([\w/-]+)", re.I)
 _SUPPL_RE = re.compile(r"\b((?:Suppl(?:ement)?|Spec(?:ial)?\s+Iss(?:ue)?)\.?\s*[\w-]*)", re.I)
 _PP_LABEL_RE = re.compile(rf"\b(?:pp?|pages?)\.?\s*({_PAGE}(?:\s*-\s*{_PAGE})?)", re.I)
-_ART_LABEL_RE = re.compile(r"\b(?:Art(?:icle)?\.?\s*(?:no\.?|number)?|e-?location)\s*:?\s*([A-Za-z]?\d+)", re.I)
+_ART_LABEL_RE = re.compile(r"\b(?:Art(?:icle)?\.?\s*(?:no\.?|number)?|e-?location)\s*:?\s*([A-Za-z]{0,3}\d+)", re.I)
 # "108(50):19937-42" / "108 (50): 19937-42" / "108:19937-42" / "108(50), 19937-19942" / "15 Suppl 3:S156-61"
 _VIP_RE = re.compile(
     rf"(?P<vol>[A-Za-z]?\d+[A-Za-z]?(?:\s+Suppl(?:ement)?\.?\s*\w*)?)\s*"
@@ -326,6 +329,10 @@ def _read_details(parsed: ParsedReference, text: str) -> str:
                 text = text[: m.start()] + "\x00" + text[m.end():]
             elif article_no:
                 parsed.first_page = article_no
+                m = re.search(r",\s*(\d{1,5})\s*,?\s*\x00", text)  # "Journal, 143, Article 104948"
+                if m and parsed.volume is None:
+                    parsed.volume = m.group(1)
+                    text = text[: m.start()] + "\x00" + text[m.end():]
     if parsed.year is None:
         years = list(_YEAR_RE.finditer(text))
         if years:
@@ -338,7 +345,13 @@ def _read_details(parsed: ParsedReference, text: str) -> str:
 def _container_from(text: str) -> str | None:
     """The container title is what is left before the first detail that was taken out."""
     head = text.split("\x00", 1)[0]
-    head = re.sub(r"^\s*(?:In\s*:?\s+)", "", head)
+    head = head.lstrip(" ,.;:?!\u2019\u201d'\"")
+    head = re.sub(r"^\s*(?:In\s*:?\s+)", "", head, flags=re.I)
+    # a chapter's book: drop the editors ("Hurlemann R, Grinevich V, editors." / "R. Hurlemann (Eds.),")
+    head = re.sub(r"^[^()]{2,200}?,?\s*(?:\((?:eds?|editors?)\.?\)|\b(?:eds?|editors?)\.)\s*[,.]?\s*", "", head,
+                  flags=re.I)
+    head = re.sub(r"\.\s+[A-Z][\w .-]{1,40}:\s*[^.:]{2,60}$", "", head)  # ". Cham: Springer" after a book title
+    head = re.sub(r"\s*\((?:pp?\.|vol\.)[^)]*\)?\s*$", "", head, flags=re.I)
     head = re.sub(r"[\s,]\s*(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
                   r"(?:\s+\d{1,2})?[\s,.;:]*$", ", ", head)
     head = head.lstrip(" ,.;:?!\u2019\u201d'\"")
@@ -366,7 +379,13 @@ _V_AUTHOR_RE = re.compile(rf"\s*{_FAMILY}\s+[A-Z\u00c0-\u024f]{{1,4}}(?=[,.])")
 _N_AUTHOR_RE = re.compile(rf"\s*{_FAMILY},\s+(?:[A-Z\u00c0-\u024f][a-z]?\.(?:\s|-(?=[A-Z]))?)+")
 _AUTHOR_SEP_RE = re.compile(r"\s*(?:,\s*&|,\s*and|,|&|and)\s+|,(?=\S)")
 _ET_AL_AT_RE = re.compile(r"\s*,?\s*et\s*al\b\.?")
-_SENTENCE_CUT_RE = re.compile(r"(?<=[a-z0-9\u00e0-\u024f)\]'\u2019])([.?!])\s+(?=[A-Z\u00c0-\u024f0-9(\[])")
+_PUBLISHER_RE = re.compile(
+    r"^[A-Z][\w .,-]{1,40}:\s*\S|\b(?:Press|Publish\w*|Books|Springer|Wiley|Elsevier|Holt|McGraw|Norton|"
+    r"Routledge|Macmillan|Penguin|Random House|University|Organization|\d+(?:st|nd|rd|th)\s+ed)\b"
+)
+_SENTENCE_CUT_RE = re.compile(
+    r"(?<=[a-z0-9\u00e0-\u024f)\]'\u2019\u201d\"])([.?!])\s+(?=[A-Z\u00c0-\u024f0-9(\[])"
+)
 
 
 _TITLE_QUOTE_CONTEXT_RE = re.compile(r"(?:^|[.,:;)\]]\s*|\d{4}[a-z]?\s+)$")
@@ -401,6 +420,12 @@ def _quoted_title(text: str) -> tuple[str, str, str] | None:
 
 
 def _closing_quote(text: str, pos: int, close_q: str) -> int:
+    if close_q in "'\u2019":
+        # Harvard: 'Title', Journal — a quote followed by punctuation closes the title; one followed
+        # by a space may be a plural possessive inside it ("partners’ hormones")
+        m = re.compile(rf"{re.escape(close_q)}(?=[,.;:])").search(text, pos)
+        if m:
+            return m.start()
     end = text.find(close_q, pos)
     while end != -1 and close_q in "'\u2019" and end + 1 < len(text) and text[end + 1].isalpha():
         end = text.find(close_q, end + 1)  # an apostrophe inside the title
@@ -409,6 +434,7 @@ def _closing_quote(text: str, pos: int, close_q: str) -> int:
 
 def _clean_title(title: str) -> str:
     title = title.strip()
+    title = re.sub(r"\s*\((?:\d+(?:st|nd|rd|th)|rev\.?|revised)\s+ed\.?\)\s*$", "", title, flags=re.I)
     title = re.sub(r"\s*\[[^\]]*(?:article|internet|review|in\s+\w+)\]\s*$", "", title, flags=re.I)
     return title.rstrip(" .,;:").strip()
 
@@ -483,6 +509,7 @@ def parse_reference(raw: str) -> ParsedReference:
     text = strip_list_marker(_clean(raw))
     if not text:
         return parsed
+    text = re.sub(r"(?:\.\s){2,}\.", "\u2026", text)  # APA's ". . ." before the last author
     text = _extract_identifiers(text, parsed)
     style: CitationStyle = "unknown"
     details = ""
@@ -492,7 +519,7 @@ def parse_reference(raw: str) -> ParsedReference:
     if quoted:
         before, title, after = quoted
         parsed.title = _clean_title(title)
-        before = before.strip()
+        before = re.sub(r"\s*(?:\(n\.\s?d\.\)|\bn\.\s?d\.|\(no date\))\s*\.?\s*$", "", before.strip())
         ym = re.search(rf"\((?P<year>{_YEAR})[a-z]?\)\.?$", before)
         cm = re.search(rf"\.\s+(?P<year>{_YEAR})[a-z]?\.?$", before)
         if ym:
@@ -537,10 +564,11 @@ def parse_reference(raw: str) -> ParsedReference:
         elif nature and end != -1:
             style = "nature"
             parsed.authors, parsed.et_al = parse_authors(text[:end])
-            body = _DASH_RE.sub("-", text[end:].lstrip(". "))
+            original = text[end:].lstrip(". ")
+            body = _DASH_RE.sub("-", original)  # one character for one: positions stay valid in `original`
             tail = _NATURE_TAIL_RE.match(body)
             if tail:
-                head = tail.group("container")
+                head = original[tail.start("container"): tail.end("container")]
                 title, container = _split_title_container(head)
                 if not container:  # title and journal run together: the journal is the last sentence
                     title, container = head, ""
@@ -579,6 +607,9 @@ def parse_reference(raw: str) -> ParsedReference:
         rest = _read_details(parsed, details)
         if parsed.container_title is None:
             parsed.container_title = _container_from(rest)
+        if parsed.container_title and not (parsed.volume or parsed.issue or parsed.first_page) \
+                and _PUBLISHER_RE.search(parsed.container_title) and not re.match(r"\s*In\b", details):
+            parsed.container_title = None  # a book: "Geneva: WHO", "New York: McGraw-Hill", "Henry Holt"
     if style == "vancouver" and parsed.doi and "doi:" in raw.lower() and not re.search(r"PMID", raw):
         style = "ama"
     if style == "ama" and parsed.authors and parsed.et_al and len(parsed.authors) == 6:
