@@ -41,6 +41,18 @@ _OVERREACH_RE = re.compile(
     r"essential|causes?|determin\w+)\b",
     re.I,
 )
+_SAMPLE_MALE_RE = re.compile(r"\b\d+\s+(?:healthy\s+|adult\s+|young\s+)*(?:male|men)\b")
+_SAMPLE_FEMALE_RE = re.compile(r"\b\d+\s+(?:healthy\s+|adult\s+|young\s+)*(?:female|women|mothers)\b")
+_COUNTRIES = {
+    "united states": "USA", "usa": "USA", "u.s.": "USA", "american": "USA", "canada": "Canada", "canadian": "Canada",
+    "united kingdom": "UK", "britain": "UK", "british": "UK", "england": "UK", "finland": "Finland",
+    "finnish": "Finland", "germany": "Germany", "german": "Germany", "switzerland": "Switzerland",
+    "swiss": "Switzerland", "sweden": "Sweden", "swedish": "Sweden", "israel": "Israel", "israeli": "Israel",
+    "china": "China", "chinese": "China", "japan": "Japan", "japanese": "Japan", "hungary": "Hungary",
+    "hungarian": "Hungary", "netherlands": "Netherlands", "dutch": "Netherlands", "australia": "Australia",
+    "australian": "Australia", "france": "France", "french": "France", "italy": "Italy", "italian": "Italy",
+}
+_COUNTRY_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _COUNTRIES), key=len, reverse=True)) + r")\b")
 _MALE_RE = re.compile(r"\b(?:men|male|males|fathers?)\b")
 _FEMALE_RE = re.compile(r"\b(?:women|female|females|mothers?)\b")
 
@@ -77,10 +89,19 @@ def qualifier_differences(claim_text: str, abstract: str, genotype_text: str | N
         notes.append("species: the claim is about humans, the abstract about animals")
     claim_f, claim_m = bool(_FEMALE_RE.search(c)), bool(_MALE_RE.search(c))
     source_f, source_m = bool(_FEMALE_RE.search(a)), bool(_MALE_RE.search(a))
+    if _SAMPLE_MALE_RE.search(a) and not _SAMPLE_FEMALE_RE.search(a):  # "194 healthy male participants"
+        source_f, source_m = False, True
+    elif _SAMPLE_FEMALE_RE.search(a) and not _SAMPLE_MALE_RE.search(a):
+        source_f, source_m = True, False
     if claim_f and not claim_m and source_m and not source_f:
         notes.append("population: the claim is about women, the study sampled men")
     elif claim_m and not claim_f and source_f and not source_m:
         notes.append("population: the claim is about men, the study sampled women")
+    claim_countries = {_COUNTRIES[m] for m in _COUNTRY_RE.findall(c)}
+    source_countries = {_COUNTRIES[m] for m in _COUNTRY_RE.findall(a)}
+    if claim_countries and source_countries and not claim_countries & source_countries:
+        notes.append("population: the claim says " + ", ".join(sorted(claim_countries)) + "; the abstract "
+                     + ", ".join(sorted(source_countries)))
     return notes
 
 
