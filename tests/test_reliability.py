@@ -245,3 +245,18 @@ def test_no_input_makes_the_parser_or_splitter_backtrack(adversarial):
     split_sentences(adversarial)
     parse_article(adversarial + "\n\nReferences\n- Smith J. A title. J Test. 2020;1:1-2.\n", "<adv>", "0")
     assert time.perf_counter() - start < 20
+
+
+def test_an_unreachable_source_is_given_up_after_a_few_failures(runner, tmp_path, monkeypatch):
+    """No network at all: every reference ends unresolved, and the run stops trying instead of waiting."""
+    monkeypatch.setenv("CITELENS_CROSSREF_URL", "http://127.0.0.1:9")  # nothing listens: connection refused
+    monkeypatch.setenv("CITELENS_EUTILS_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("CITELENS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CITELENS_BACKOFF_BASE", "0.01")
+    out = tmp_path / "r.json"
+    result = runner.invoke(cli, ["check", str(EXAMPLE), "--db", str(tmp_path / "x.db"), "--json", str(out)])
+    assert result.exit_code == 0
+    refs = json.loads(out.read_text())["references"]
+    assert {r["status"] for r in refs} == {"unresolved"}
+    notes = " ".join(n for r in refs for n in r["notes"])
+    assert "cannot be reached" in notes and "given up for this run" in notes

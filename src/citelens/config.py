@@ -41,7 +41,11 @@ HTTP_TIMEOUT_S = 20.0
 MAX_ATTEMPTS = 5  # first try plus four retries
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 30.0
-RETRY_AFTER_CAP_S = 120.0  # a Retry-After longer than this fails the lookup instead of waiting
+RETRY_AFTER_CAP_S = 120.0
+# A source is given up for the rest of a run after this many lookups failed in a row (after their
+# retries), or this many connection errors in a row (no route, no DNS: the network is gone).
+GIVE_UP_AFTER_FAILURES = 3
+GIVE_UP_AFTER_CONNECTION_ERRORS = 6  # a Retry-After longer than this fails the lookup instead of waiting
 
 # --- batching ---------------------------------------------------------------------------
 EFETCH_BATCH = 200  # ids per EFetch request

@@ -21,7 +21,7 @@ from habanero.exceptions import RequestError
 
 from . import config
 from .errors import LookupFailed
-from .fetch import NOT_FOUND_MARK, Fetcher, NotFound, Request, Retryable, parse_retry_after
+from .fetch import NOT_FOUND_MARK, Fetcher, NotFound, Request, Retryable, is_connection_error, parse_retry_after
 
 _local = threading.local()
 
@@ -80,7 +80,8 @@ class CrossrefClient:
         except Exception as exc:  # httpx2 errors, RuntimeError wrappers, JSON decoding
             response = getattr(exc, "response", None) or getattr(exc.__cause__, "response", None) or _local.response
             if response is None:
-                raise Retryable(f"network error: {type(exc).__name__}: {exc}") from None
+                raise Retryable(f"network error: {type(exc).__name__}: {exc}",
+                                connection=is_connection_error(exc)) from None
             self._raise_for(response, describe, str(exc))
         finally:
             _local.headers = None

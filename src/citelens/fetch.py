@@ -78,9 +78,25 @@ class RateLimiter:
 class Retryable(Exception):
     """A failure worth another try: 429, 5xx, timeout, dropped connection, malformed body."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, *, connection: bool = False) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.connection = connection  # the server could not be reached at all
+
+
+_CONNECTION_ERRORS = {"ConnectError", "ConnectTimeout", "gaierror", "ConnectionRefusedError"}
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """The server could not be reached at all (no DNS, refused): not a dropped or slow answer."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if type(seen).__name__ in _CONNECTION_ERRORS:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class NotFound(Exception):
@@ -199,6 +215,10 @@ class Fetcher:
         self.stats = stats or Stats()
         self._sleep = sleep
         self._rng = random.Random()
+        self._failures_in_a_row: Counter[str] = Counter()
+        self._connection_errors: Counter[str] = Counter()
+        self._down: dict[str, str] = {}  # source -> why it is given up for this run
+        self._state_lock = threading.Lock()
 
     def get(self, req: Request) -> bytes | None:
         """The body of the answer, or None when the server said the thing does not exist."""
@@ -213,9 +233,13 @@ class Fetcher:
             self.cache.discard(req.cache_path)  # corrupted or half-written: refetch
         if self.cache.offline:
             raise LookupFailed(f"offline and not in the cache: {req.describe}")
+        if req.source in self._down:
+            raise LookupFailed(f"{req.describe}: not tried, {self._down[req.source]}")
         limiter = self.limiters[req.kind]
         last_reason = ""
         for attempt in range(1, self.max_attempts + 1):
+            if req.source in self._down:
+                raise LookupFailed(f"{req.describe}: {self._down[req.source]}")
             limiter.acquire()
             try:
                 self.stats.add("requests", req.source)
@@ -228,6 +252,15 @@ class Fetcher:
                 return None
             except Retryable as exc:
                 last_reason = str(exc)
+                if exc.connection:
+                    with self._state_lock:
+                        self._connection_errors[req.source] += 1
+                        if self._connection_errors[req.source] >= config.GIVE_UP_AFTER_CONNECTION_ERRORS:
+                            self._down.setdefault(req.source, f"{req.source} cannot be reached ({last_reason}); "
+                                                              "given up for this run")
+                else:
+                    with self._state_lock:
+                        self._connection_errors[req.source] = 0
                 if attempt == self.max_attempts:
                     break
                 self.stats.add("retries", req.source)
@@ -244,6 +277,14 @@ class Fetcher:
                 limiter.release()
             if req.cache_path is not None:
                 self.cache.write(req.cache_path, body)
+            with self._state_lock:
+                self._failures_in_a_row[req.source] = 0
+                self._connection_errors[req.source] = 0
             return body
         self.stats.add("failures", req.source)
+        with self._state_lock:
+            self._failures_in_a_row[req.source] += 1
+            if self._failures_in_a_row[req.source] >= config.GIVE_UP_AFTER_FAILURES:
+                self._down[req.source] = (f"{req.source} failed {config.GIVE_UP_AFTER_FAILURES} lookups in a row "
+                                          f"(last: {last_reason}); given up for this run")
         raise LookupFailed(f"{req.describe}: {last_reason} after {self.max_attempts} attempts")

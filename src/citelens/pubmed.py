@@ -17,7 +17,7 @@ from Bio import Entrez
 
 from . import config
 from .errors import LookupFailed
-from .fetch import NOT_FOUND_MARK, Fetcher, Request, Retryable, parse_retry_after
+from .fetch import NOT_FOUND_MARK, Fetcher, Request, Retryable, is_connection_error, parse_retry_after
 
 
 def _parse_xml(body: bytes) -> Any:
@@ -80,7 +80,8 @@ class PubMedClient:
         except httpx.TimeoutException as exc:
             raise Retryable(f"timeout: {exc}") from None
         except httpx.TransportError as exc:
-            raise Retryable(f"network error: {type(exc).__name__}: {exc}") from None
+            raise Retryable(f"network error: {type(exc).__name__}: {exc}",
+                                connection=is_connection_error(exc)) from None
         status = response.status_code
         if status == 429 or status >= 500:
             raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")))
