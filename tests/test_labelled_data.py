@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from citelens.parse_eval import FIELDS
+
 DATA = Path(__file__).resolve().parent / "data"
 GENERATED = DATA / "references_labelled.jsonl"
 HANDWRITTEN = DATA / "references_handwritten.jsonl"
@@ -23,20 +25,7 @@ SCRIPT = DATA / "make_labelled_references.py"
 ARTICLE = Path(__file__).resolve().parent.parent / "references" / "oxytocin-sensitivity.txt"
 
 STYLES = {"mla", "apa", "vancouver", "ama", "harvard", "chicago", "nature", "ieee"}
-LABEL_KEYS = [
-    "authors",
-    "et_al",
-    "title",
-    "container_title",
-    "volume",
-    "issue",
-    "pages",
-    "year",
-    "doi",
-    "pmid",
-    "pmcid",
-    "url",
-]
+LABEL_KEYS = list(FIELDS)
 STRING_OR_NULL = ["title", "container_title", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url"]
 _PAGE = re.compile(r"^([A-Za-z]*)(\d+)$")
 

@@ -117,8 +117,9 @@ def _qualified_text(claim: Claim) -> str:
     return " ".join(f"{h}: {c}" for h, c in zip(claim.table_headers, claim.cells, strict=False) if c)
 
 
-def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stored: StoredArticle
-                 ) -> tuple[str, list[Evidence], list[str]]:
+def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stored: StoredArticle,
+                 sources: dict[int, list[tuple[str, list[str]]]]) -> tuple[str, list[Evidence], list[str]]:
+    """`sources`: each reference's abstract sentences with their terms (see `abstract_terms`)."""
     if not links:
         return "uncited", [], []
     refs = {s.reference.index: s for s in stored.references}
@@ -137,8 +138,8 @@ def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stor
         if not abstract:
             notes.append(f"reference {index} has no abstract in the matched record")
             continue
-        for sentence in abstract_sentences(abstract):
-            score, shared = linker.weights.coverage(claim_terms, terms(sentence))
+        for sentence, sentence_terms in sources.get(index, []):
+            score, shared = linker.weights.coverage(claim_terms, sentence_terms)
             if score >= EVIDENCE_MIN:
                 evidence.append(Evidence(index, sentence, score, shared[:8]))
     evidence.sort(key=lambda e: -e.score)
@@ -158,13 +159,24 @@ def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stor
     return "partial", evidence, [f"the abstract covers only part of the claim ({best.score:.2f})", *notes]
 
 
+def abstract_terms(stored: StoredArticle) -> dict[int, list[tuple[str, list[str]]]]:
+    """Each matched abstract split into sentences and terms once, for all the claims that cite it."""
+    out: dict[int, list[tuple[str, list[str]]]] = {}
+    for sref in stored.references:
+        res = sref.resolution
+        if res and res.match and res.match.abstract:
+            out[sref.reference.index] = [(s, terms(s)) for s in abstract_sentences(res.match.abstract)]
+    return out
+
+
 def assess_article(stored: StoredArticle) -> dict[str, Assessment]:
     """The automatic assessment of every claim of an article."""
     linker = Linker(stored)
     links = linker.link_all()
+    sources = abstract_terms(stored)
     out: dict[str, Assessment] = {}
     for sc in stored.claims:
         claim_links = links.get(sc.claim.id, [])
-        status, evidence, notes = assess_claim(sc.claim, claim_links, linker, stored)
+        status, evidence, notes = assess_claim(sc.claim, claim_links, linker, stored, sources)
         out[sc.claim.id] = Assessment(status, claim_links, evidence, notes)  # type: ignore[arg-type]
     return out

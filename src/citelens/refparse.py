@@ -371,7 +371,7 @@ _CHICAGO_YEAR_RE = re.compile(rf"^(?P<authors>.+?)\.\s+(?P<year>{_YEAR})[a-z]?\.
 _VANCOUVER_TAIL_RE = re.compile(
     rf"\.\s*(?P<year>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:[\s-]+[A-Z]?[a-z]{{0,8}}\.?)?(?:\s+\d{{1,2}})?)?\s*;"
 )
-_PARTICLE = r"(?:van|von|de|der|den|da|di|del|della|la|le|du|dos|ter|ten)"
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
 _FAMILY = rf"(?:{_PARTICLE}\s+)*{_NAME}(?:[\s-](?:{_PARTICLE}\s+)*{_NAME})*?"
 # one Vancouver author: "Chen FS", "von Dawans B", followed by "," or "."
 _V_AUTHOR_RE = re.compile(rf"\s*{_FAMILY}\s+[A-Z\u00c0-\u024f]{{1,4}}(?=[,.])")

@@ -28,26 +28,15 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from citelens.parse_eval import FIELDS
+
 HERE = Path(__file__).resolve().parent
 SEED_PATH = HERE / "seed-works.jsonl"
 OUT_PATH = HERE / "references_labelled.jsonl"
 RANDOM_SEED = 2026
 
 STYLES = ("mla", "apa", "vancouver", "ama", "harvard", "chicago", "nature", "ieee")
-LABEL_KEYS = (
-    "authors",
-    "et_al",
-    "title",
-    "container_title",
-    "volume",
-    "issue",
-    "pages",
-    "year",
-    "doi",
-    "pmid",
-    "pmcid",
-    "url",
-)
+LABEL_KEYS = FIELDS  # the fields the parser is scored on
 
 EN_DASH = "\u2013"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -6,20 +6,16 @@ from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
 from ...records import CLAIM_STATUSES
 from ..filters import ClaimFilter
+from .dialog import Dialog
 
 
-class FilterScreen(ModalScreen[ClaimFilter | None]):
+class FilterScreen(Dialog[ClaimFilter]):
     """Returns the new filter (Apply or Clear) or None (Esc). The search text is kept."""
-
-    CSS_PATH = "dialog.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: ClaimFilter, sections: list[str], references: list[tuple[int, str]]) -> None:
         super().__init__()
@@ -62,6 +58,3 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
     @on(Button.Pressed, "#filter-clear")
     def _clear(self) -> None:
         self.dismiss(ClaimFilter(text=self.current.text))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

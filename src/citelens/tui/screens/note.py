@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from .dialog import Dialog
 
-class NoteScreen(ModalScreen[str | None]):
+
+class NoteScreen(Dialog[str]):
     """Returns the note (Enter) or None (Esc)."""
-
-    CSS_PATH = "dialog.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, claim_text: str, note: str = "") -> None:
         super().__init__()
@@ -34,6 +31,3 @@ class NoteScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#note-input")
     def _save(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
