@@ -12,10 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from standin import StandIn  # noqa: E402
 
-from citelens.link_eval import LinkScore, load_labels, score_article  # noqa: E402
+from bench.scoring.link_eval import LinkScore, load_labels, score_article  # noqa: E402
 from citelens.pipeline import check_article  # noqa: E402
 from citelens.settings import Settings  # noqa: E402
 from citelens.store import Store  # noqa: E402

@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
-from citelens.parse_eval import load_labelled, score
-from citelens.refparse import parse_reference
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scoring.parse_eval import load_labelled, score
+from citelens.read.references.rules import parse_reference
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

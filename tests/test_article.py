@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from citelens.article import load_article, parse_article
-from citelens.claims import find_cues, split_sentences
 from citelens.errors import ArticleError
+from citelens.read.article import load_article, parse_article
+from citelens.read.sentences import find_cues, split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from citelens.errors import InputError
-from citelens.export import DEFAULT_STATUSES, FORMATS, base_key, export_references
+from citelens.output.export import DEFAULT_STATUSES, FORMATS, base_key, export_references
 from citelens.pipeline import check_article
 from citelens.records import Author, ParsedReference, Reference, Resolution, Work
 from citelens.settings import Settings

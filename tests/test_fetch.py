@@ -8,7 +8,7 @@ from email.utils import format_datetime
 import pytest
 
 from citelens.errors import LookupFailed
-from citelens.fetch import Fetcher, RateLimit, RateLimiter, Request, ResponseCache, Retryable, parse_retry_after
+from citelens.resolve.http import Fetcher, RateLimit, RateLimiter, Request, ResponseCache, Retryable, parse_retry_after
 
 
 def test_retry_after_in_seconds_or_as_a_date():

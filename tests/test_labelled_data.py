@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from citelens.parse_eval import FIELDS
+from bench.scoring.parse_eval import FIELDS
 
 DATA = Path(__file__).resolve().parent / "data"
 GENERATED = DATA / "references_labelled.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citelens.link_eval import LinkScore, load_labels, score_article
+from bench.scoring.link_eval import LinkScore, load_labels, score_article
 from citelens.pipeline import check_article
 from citelens.settings import Settings
 from citelens.store import Store

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from citelens.matching import compare, container_matches, title_similarity
+from citelens.read.references.rules import parse_reference
 from citelens.records import Author, ParsedReference, Work
-from citelens.refparse import parse_reference
+from citelens.resolve.matching import compare, container_matches, title_similarity
 
 DATA = Path(__file__).parent / "data"
 

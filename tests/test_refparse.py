@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from citelens.parse_eval import load_labelled, score
-from citelens.refparse import expand_pages, parse_reference
+from bench.scoring.parse_eval import load_labelled, score
+from citelens.read.references.rules import expand_pages, parse_reference
 
 DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "references_labelled.jsonl", DATA / "references_handwritten.jsonl"]
@@ -32,7 +32,7 @@ def test_every_style_parses_well(labelled_score):
 
 
 def test_example_references_parse_exactly(example_article):
-    from citelens.article import load_article
+    from citelens.read.article import load_article
 
     refs = load_article(example_article).references
     magon = refs[8].parsed

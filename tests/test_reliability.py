@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citelens.article import parse_article
-from citelens.claims import split_sentences
 from citelens.cli import cli
 from citelens.errors import ArticleError
-from citelens.refparse import parse_reference
+from citelens.read.article import parse_article
+from citelens.read.references.rules import parse_reference
+from citelens.read.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "references" / "oxytocin-sensitivity.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from citelens.article import load_article, parse_article
+from citelens.read.article import load_article, parse_article
 from citelens.records import Assessment, Resolution
 from citelens.store import Store
 

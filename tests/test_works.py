@@ -7,7 +7,7 @@ from pathlib import Path
 
 from Bio import Entrez
 
-from citelens.works import from_crossref, from_pubmed, jats_abstract
+from citelens.resolve.works import from_crossref, from_pubmed, jats_abstract
 
 FORMATS = Path(__file__).parent / "data" / "formats"  # the genuine samples, copied from ../shared/formats
 

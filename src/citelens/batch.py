@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CitelensError
-from .fetch import Stats
-from .inputs import collect_paths, load_input
-from .pipeline import assess_claims, build_resolver
-from .report import build_report
-from .settings import Settings
-from .store import Store, raw_key
+from citelens.errors import CitelensError
+from citelens.output import build_report
+from citelens.pipeline import assess_claims, build_resolver
+from citelens.read import collect_paths, load_input
+from citelens.resolve import Stats
+from citelens.settings import Settings
+from citelens.store import Store, raw_key
 
 CHUNK = 100  # unique references resolved (and saved) at a time
 DEFAULT_FAIL_ON = ("not_found", "retracted")

@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .article import load_article
-from .config import DEFAULT_DB
-from .errors import CitelensError
-from .store import Store
+from citelens import __version__
+from citelens.defaults import DEFAULT_DB
+from citelens.errors import CitelensError
+from citelens.read import load_article
+from citelens.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,7 +97,7 @@ def ingest(article: Path | None, db_path: str) -> None:
 @friendly_errors
 def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> None:
     """Print what the database holds for an article."""
-    from .report import build_report
+    from citelens.output import build_report
 
     if not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'citelens ingest ARTICLE --db {db_path}' first", 2)
@@ -107,7 +107,7 @@ def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> 
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    from .views import print_report
+    from citelens.output.terminal import print_report
 
     print_report(report, show_claims=claims)
 
@@ -126,9 +126,9 @@ def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> 
 def check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
           json_path: str | None, jobs: int) -> None:
     """Ingest ARTICLE, resolve its references against Crossref and PubMed, assess its claims, report."""
-    from .pipeline import check_article
-    from .settings import Settings
-    from .views import print_report
+    from citelens.output.terminal import print_report
+    from citelens.pipeline import check_article
+    from citelens.settings import Settings
 
     path = article or default_article()
     parsed = load_article(path)
@@ -171,11 +171,11 @@ def batch(paths: tuple[str, ...], db_path: str, jobs: int, offline: bool, refres
 @friendly_errors
 def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
                report_path: str | None, fail_on: str) -> int:
-    from .batch import parse_statuses, run_batch
-    from .records import REFERENCE_STATUSES
-    from .reports import render, report_format
-    from .settings import Settings
-    from .views import batch_summary
+    from citelens.batch import parse_statuses, run_batch
+    from citelens.output import render, report_format
+    from citelens.output.terminal import batch_summary
+    from citelens.records import REFERENCE_STATUSES
+    from citelens.settings import Settings
 
     try:
         fail_statuses = parse_statuses(fail_on, REFERENCE_STATUSES)
@@ -222,7 +222,7 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
 def export(fmt: str, db_path: str, article_key: str | None, output: str, statuses: str, include_unresolved: bool,
            abstracts: bool) -> None:
     """Export the resolved references as BibTeX, CSL-JSON or RIS, built from the real records."""
-    from .export import export_references
+    from citelens.output import export_references
 
     if not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'citelens check ARTICLE --db {db_path}' first", 2)
@@ -248,10 +248,11 @@ def export(fmt: str, db_path: str, article_key: str | None, output: str, statuse
 def tui(article: str | None, db_path: str, offline: bool) -> None:
     """Browse the claims beside their source abstracts, the references beside the real records, and record
     your own verdicts. ARTICLE is an article file (ingested and checked if new) or an article id."""
-    from .errors import InputError
-    from .export import export_references
-    from .settings import Settings
-    from .tui import make_app
+    from citelens.errors import InputError
+    from citelens.output import export_references
+    from citelens.settings import Settings
+    from citelens.tui import make_app
+
     from .tui.services import pipeline_checker
 
     if not article and not Path(db_path).exists():

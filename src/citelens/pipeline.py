@@ -6,15 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .article import load_article
-from .crossref import CrossrefClient
-from .fetch import Fetcher, ResponseCache, Stats
-from .pubmed import PubMedClient
-from .records import Article
-from .report import build_report
-from .resolve import Progress, Resolver
-from .settings import Settings
-from .store import Store
+from citelens.output import build_report
+from citelens.read import load_article
+from citelens.records import Article
+from citelens.resolve import CrossrefClient, Fetcher, Progress, PubMedClient, Resolver, ResponseCache, Stats
+from citelens.settings import Settings
+from citelens.store import Store
 
 
 def build_resolver(settings: Settings, stats: Stats | None = None) -> tuple[Resolver, Fetcher]:
@@ -50,7 +47,7 @@ def resolve_article(store: Store, article_id: int, resolver: Resolver, *, rechec
 
 def assess_claims(store: Store, article_id: int) -> None:
     """Link claims to references and weigh them against the abstracts."""
-    from .evidence import assess_article
+    from citelens.claims import assess_article
 
     stored = store.load(article_id)
     store.save_assessments(article_id, assess_article(stored))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import platformdirs
 
-from . import config
-from .errors import InputError
-from .fetch import RateLimit
+from citelens import defaults
+from citelens.errors import InputError
+from citelens.resolve import RateLimit
 
 
 def _float_env(name: str) -> float | None:
@@ -36,8 +36,8 @@ def default_cache_dir() -> Path:
 
 @dataclass
 class Settings:
-    crossref_url: str = config.DEFAULT_CROSSREF_URL
-    eutils_url: str = config.DEFAULT_EUTILS_URL
+    crossref_url: str = defaults.DEFAULT_CROSSREF_URL
+    eutils_url: str = defaults.DEFAULT_EUTILS_URL
     mailto: str | None = None
     ncbi_api_key: str | None = None
     crossref_plus_token: str | None = None
@@ -47,23 +47,23 @@ class Settings:
     offline: bool = False
     refresh: bool = False
     jobs: int = 6
-    backoff_base: float = config.BACKOFF_BASE_S
-    http_timeout: float = config.HTTP_TIMEOUT_S
+    backoff_base: float = defaults.BACKOFF_BASE_S
+    http_timeout: float = defaults.HTTP_TIMEOUT_S
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
         settings = cls(
-            crossref_url=env.get(config.ENV_CROSSREF_URL) or config.DEFAULT_CROSSREF_URL,
-            eutils_url=env.get(config.ENV_EUTILS_URL) or config.DEFAULT_EUTILS_URL,
-            mailto=env.get(config.ENV_MAILTO) or None,
-            ncbi_api_key=env.get(config.ENV_NCBI_API_KEY) or None,
-            crossref_plus_token=env.get(config.ENV_CROSSREF_PLUS_TOKEN) or None,
-            crossref_rps=_float_env(config.ENV_CROSSREF_RPS),
-            eutils_rps=_float_env(config.ENV_EUTILS_RPS),
-            cache_dir=Path(env[config.ENV_CACHE_DIR]) if env.get(config.ENV_CACHE_DIR) else None,
-            backoff_base=_float_env(config.ENV_BACKOFF_BASE) or config.BACKOFF_BASE_S,
-            http_timeout=_float_env(config.ENV_HTTP_TIMEOUT) or config.HTTP_TIMEOUT_S,
+            crossref_url=env.get(defaults.ENV_CROSSREF_URL) or defaults.DEFAULT_CROSSREF_URL,
+            eutils_url=env.get(defaults.ENV_EUTILS_URL) or defaults.DEFAULT_EUTILS_URL,
+            mailto=env.get(defaults.ENV_MAILTO) or None,
+            ncbi_api_key=env.get(defaults.ENV_NCBI_API_KEY) or None,
+            crossref_plus_token=env.get(defaults.ENV_CROSSREF_PLUS_TOKEN) or None,
+            crossref_rps=_float_env(defaults.ENV_CROSSREF_RPS),
+            eutils_rps=_float_env(defaults.ENV_EUTILS_RPS),
+            cache_dir=Path(env[defaults.ENV_CACHE_DIR]) if env.get(defaults.ENV_CACHE_DIR) else None,
+            backoff_base=_float_env(defaults.ENV_BACKOFF_BASE) or defaults.BACKOFF_BASE_S,
+            http_timeout=_float_env(defaults.ENV_HTTP_TIMEOUT) or defaults.HTTP_TIMEOUT_S,
         )
         for key, value in overrides.items():
             if value is not None:
@@ -74,9 +74,9 @@ class Settings:
 
     def limits(self) -> dict[str, RateLimit]:
         polite = bool(self.mailto) or bool(self.crossref_plus_token)
-        single = config.CROSSREF_SINGLE_POLITE if polite else config.CROSSREF_SINGLE_PUBLIC
-        listing = config.CROSSREF_LIST_POLITE if polite else config.CROSSREF_LIST_PUBLIC
-        eutils = config.EUTILS_WITH_KEY if self.ncbi_api_key else config.EUTILS_DEFAULT
+        single = defaults.CROSSREF_SINGLE_POLITE if polite else defaults.CROSSREF_SINGLE_PUBLIC
+        listing = defaults.CROSSREF_LIST_POLITE if polite else defaults.CROSSREF_LIST_PUBLIC
+        eutils = defaults.EUTILS_WITH_KEY if self.ncbi_api_key else defaults.EUTILS_DEFAULT
         limits = {
             "crossref-single": RateLimit(*single),
             "crossref-list": RateLimit(*listing),

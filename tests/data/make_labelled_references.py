@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from citelens.parse_eval import FIELDS
+from bench.scoring.parse_eval import FIELDS
 
 HERE = Path(__file__).resolve().parent
 SEED_PATH = HERE / "seed-works.jsonl"

@@ -10,9 +10,9 @@ import pytest
 from textual.widgets import Input, Label, ProgressBar, Select
 from tui_helpers import EXAMPLE, GG_CLAIM, search, text_of, type_text
 
-from citelens.article import load_article, parse_article
 from citelens.errors import InputError
 from citelens.pipeline import check_article
+from citelens.read.article import load_article, parse_article
 from citelens.settings import Settings
 from citelens.store import Store
 from citelens.tui import CitelensApp, make_app

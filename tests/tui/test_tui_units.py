@@ -123,8 +123,10 @@ def test_sections_keep_article_order(store: Store) -> None:
     assert sections[0] == "Fundamentals" and len(sections) == len(set(sections)) == 11
 
 
-HEADLESS = ["citelens.store", "citelens.pipeline", "citelens.report", "citelens.records", "citelens.evidence",
-            "citelens.resolve", "citelens.article", "citelens.export", "citelens.links", "citelens.settings"]
+HEADLESS = ["citelens.store", "citelens.pipeline", "citelens.output", "citelens.records", "citelens.claims",
+            "citelens.resolve", "citelens.read", "citelens.output.export", "citelens.claims.links", "citelens.settings"]
+
+
 
 
 def test_the_headless_core_never_imports_textual() -> None:

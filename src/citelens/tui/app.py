@@ -18,8 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from citelens.store import Store
+
 from ..errors import CitelensError
-from ..store import Store
 from .messages import CheckFinished, CheckProgress
 from .screens.help import HelpScreen
 from .screens.main import MainScreen

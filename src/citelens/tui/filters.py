@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from citelens.store import StoredClaim
+
 from ..records import CLAIM_STATUSES
-from ..store import StoredClaim
 
 STATUS_CYCLE: tuple[str | None, ...] = (None, *CLAIM_STATUSES)
 

@@ -21,8 +21,9 @@ def pipeline_checker(db_path: str | Path, settings: Settings) -> Callable[..., N
     """
 
     def check(article_id: int, only: set[int] | None, progress: ProgressCallback | None = None) -> None:
+        from citelens.store import Store
+
         from ..pipeline import assess_claims, build_resolver, resolve_article
-        from ..store import Store
 
         store = Store(db_path)
         try:

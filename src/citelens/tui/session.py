@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from citelens.store import Store, StoredArticle, StoredClaim, StoredReference
+
 from ..records import REVIEWER_VERDICTS, Verdict
-from ..store import Store, StoredArticle, StoredClaim, StoredReference
 
 
 @dataclass

@@ -10,8 +10,9 @@ import re
 
 from textual.content import Content
 
+from citelens.store import StoredClaim, StoredReference
+
 from ..records import ParsedReference, Verdict, Work
-from ..store import StoredClaim, StoredReference
 
 CLAIM_STATUS_STYLES = {
     "supported": "$cl-supported",

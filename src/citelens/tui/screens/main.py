@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input
 
-from ...store import StoredReference
+from citelens.store import StoredReference
+
 from ..filters import ClaimFilter
 from ..session import Session
 from ..styling import VERDICT_KEYS, cited_as, reference_urls, words

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from ...store import StoredClaim, StoredReference
+from citelens.store import StoredClaim, StoredReference
+
 from ..styling import (
     HEADING_STYLE,
     cited_as,

@@ -8,7 +8,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ...store import StoredClaim
+from citelens.store import StoredClaim
+
 from ..styling import claim_prompt, section_prompt
 
 SECTION_PREFIX = "section:"

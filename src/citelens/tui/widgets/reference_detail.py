@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from citelens.store import StoredReference
+
 from ...records import Author, ParsedReference, Work
-from ...store import StoredReference
 from ..styling import DIFF_STYLE, HEADING_STYLE, cited_as, reference_status_text, reference_urls
 from .scroll_pane import ScrollPane
 

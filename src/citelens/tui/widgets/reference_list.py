@@ -8,7 +8,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ...store import StoredReference
+from citelens.store import StoredReference
+
 from ..styling import reference_prompt
 
 

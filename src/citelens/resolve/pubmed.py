@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 from Bio import Entrez
 
-from . import config
-from .errors import LookupFailed
-from .fetch import NOT_FOUND_MARK, Fetcher, Request, Retryable, is_connection_error, parse_retry_after
+from citelens import defaults
+from citelens.errors import LookupFailed
+from citelens.resolve.http import NOT_FOUND_MARK, Fetcher, Request, Retryable, is_connection_error, parse_retry_after
 
 
 def _parse_xml(body: bytes) -> Any:
@@ -60,12 +60,12 @@ class CitationQuery:
 
 
 class PubMedClient:
-    def __init__(self, fetcher: Fetcher, *, base_url: str = config.DEFAULT_EUTILS_URL, email: str | None = None,
-                 api_key: str | None = None, timeout: float = config.HTTP_TIMEOUT_S,
+    def __init__(self, fetcher: Fetcher, *, base_url: str = defaults.DEFAULT_EUTILS_URL, email: str | None = None,
+                 api_key: str | None = None, timeout: float = defaults.HTTP_TIMEOUT_S,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.fetcher = fetcher
         self.base_url = base_url.rstrip("/")
-        self.identity = {"tool": config.NCBI_TOOL, "email": email, "api_key": api_key}
+        self.identity = {"tool": defaults.NCBI_TOOL, "email": email, "api_key": api_key}
         self.http = httpx.Client(timeout=timeout, transport=transport,
                                  headers={"User-Agent": "citelens/0.1"}, follow_redirects=True)
 
@@ -146,8 +146,8 @@ class PubMedClient:
         if missing and self.fetcher.cache.offline:
             failures.update({pmid: f"offline and not in the cache: PubMed record {pmid}" for pmid in missing})
             missing = []
-        for start in range(0, len(missing), config.EFETCH_BATCH):
-            chunk = missing[start: start + config.EFETCH_BATCH]
+        for start in range(0, len(missing), defaults.EFETCH_BATCH):
+            chunk = missing[start: start + defaults.EFETCH_BATCH]
             params = {"db": "pubmed", "id": ",".join(chunk), "retmode": "xml"}
             try:
                 body = self._request("efetch.fcgi", params, _valid_xml, "xml", label=f"{chunk[0]}-n{len(chunk)}",
@@ -216,8 +216,8 @@ class PubMedClient:
         if missing and self.fetcher.cache.offline:
             failures.update({c.key: "offline and not in the cache: PubMed ECitMatch" for c in missing})
             missing = []
-        for start in range(0, len(missing), config.ECITMATCH_BATCH):
-            chunk = missing[start: start + config.ECITMATCH_BATCH]
+        for start in range(0, len(missing), defaults.ECITMATCH_BATCH):
+            chunk = missing[start: start + defaults.ECITMATCH_BATCH]
             bdata = "\r".join(c.line() for c in chunk)
             params = {"db": "pubmed", "retmode": "xref", "bdata": bdata}
             try:

@@ -24,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import config
-from .crossref import CrossrefClient
-from .errors import LookupFailed
-from .matching import AMBIGUITY_MARGIN, Comparison, compare, fold
-from .pubmed import CitationQuery, PubMedClient
-from .records import ParsedReference, Resolution, Work
-from .works import from_crossref, from_pubmed, merge
+from citelens import defaults
+from citelens.errors import LookupFailed
+from citelens.records import ParsedReference, Resolution, Work
+from citelens.resolve.crossref import CrossrefClient
+from citelens.resolve.matching import AMBIGUITY_MARGIN, Comparison, compare, fold
+from citelens.resolve.pubmed import CitationQuery, PubMedClient
+from citelens.resolve.works import from_crossref, from_pubmed, merge
 
 Progress = Callable[[str, int, int], None]
 
@@ -250,7 +250,7 @@ class Resolver:
                 return
             st.consult("PubMed ESearch")
             try:
-                pmids = self.pubmed.esearch(term, retmax=config.SEARCH_ROWS)
+                pmids = self.pubmed.esearch(term, retmax=defaults.SEARCH_ROWS)
             except LookupFailed as exc:
                 st.failures.append(f"PubMed ESearch failed: {exc}")
                 return
@@ -280,8 +280,8 @@ class Resolver:
             if st.best and st.best.work.doi and not st.best.work.pmid:
                 need_pmid.setdefault(st.best.work.doi, []).append(st)
         dois = sorted(need_pmid)
-        for start in range(0, len(dois), config.ESEARCH_DOI_BATCH):
-            chunk = dois[start: start + config.ESEARCH_DOI_BATCH]
+        for start in range(0, len(dois), defaults.ESEARCH_DOI_BATCH):
+            chunk = dois[start: start + defaults.ESEARCH_DOI_BATCH]
             states = [st for doi in chunk for st in need_pmid[doi]]
             for st in states:
                 st.consult("PubMed ESearch (DOI)")

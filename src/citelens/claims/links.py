@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import container_matches, family_key
-from .records import Claim
-from .store import StoredArticle, StoredReference
-from .terms import TermWeights, terms
+from citelens.claims.terms import TermWeights, terms
+from citelens.records import Claim
+from citelens.resolve import container_matches, family_key
+from citelens.store import StoredArticle, StoredReference
 
 # --- thresholds (calibrated on tests/data/claim_links.jsonl; see docs/ARCHITECTURE.md) ----------
 CONTENT_LINK = 0.42  # coverage of a claim's term weight by a reference, with no cue at all

@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from .records import Author, Work
+from citelens.records import Author, Work
 
 _TAG_RE = re.compile(r"<[^>]{1,200}>")
 _SPACE_RE = re.compile(r"\s+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .records import Cue
+from citelens.records import Cue
 
 _ABBREVIATIONS = {
     "e.g", "i.e", "al", "dr", "mr", "mrs", "ms", "prof", "fig", "figs", "vs", "cf", "approx", "no", "nos",

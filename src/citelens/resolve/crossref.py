@@ -19,9 +19,17 @@ import habanero.request as _habanero_request
 import habanero.request_class as _habanero_request_class
 from habanero.exceptions import RequestError
 
-from . import config
-from .errors import LookupFailed
-from .fetch import NOT_FOUND_MARK, Fetcher, NotFound, Request, Retryable, is_connection_error, parse_retry_after
+from citelens import defaults
+from citelens.errors import LookupFailed
+from citelens.resolve.http import (
+    NOT_FOUND_MARK,
+    Fetcher,
+    NotFound,
+    Request,
+    Retryable,
+    is_connection_error,
+    parse_retry_after,
+)
 
 _local = threading.local()
 
@@ -61,8 +69,8 @@ def _valid_json(body: bytes) -> bool:
 class CrossrefClient:
     """The Crossref REST API, polite pool when a mailto is configured."""
 
-    def __init__(self, fetcher: Fetcher, *, base_url: str = config.DEFAULT_CROSSREF_URL, mailto: str | None = None,
-                 plus_token: str | None = None, timeout: float = config.HTTP_TIMEOUT_S) -> None:
+    def __init__(self, fetcher: Fetcher, *, base_url: str = defaults.DEFAULT_CROSSREF_URL, mailto: str | None = None,
+                 plus_token: str | None = None, timeout: float = defaults.HTTP_TIMEOUT_S) -> None:
         self.fetcher = fetcher
         self.base_url = base_url.rstrip("/")
         self.cr = habanero.Crossref(base_url=self.base_url, mailto=mailto,
@@ -149,15 +157,15 @@ class CrossrefClient:
                 found[doi] = json.loads(body)["message"]
             else:
                 missing.append(doi)
-        if len(missing) < config.CROSSREF_DOI_BATCH_MIN or self.fetcher.cache.offline:
+        if len(missing) < defaults.CROSSREF_DOI_BATCH_MIN or self.fetcher.cache.offline:
             for doi in missing:
                 try:
                     found[doi] = self.work(doi)
                 except LookupFailed as exc:
                     failures[doi] = str(exc)
             return found, failures
-        for start in range(0, len(missing), config.CROSSREF_DOI_FILTER_BATCH):
-            chunk = missing[start: start + config.CROSSREF_DOI_FILTER_BATCH]
+        for start in range(0, len(missing), defaults.CROSSREF_DOI_FILTER_BATCH):
+            chunk = missing[start: start + defaults.CROSSREF_DOI_FILTER_BATCH]
             req = Request(
                 source="crossref", kind="crossref-list", cache_path=None,
                 call=lambda chunk=chunk: self._call("Crossref DOI batch", filter={"doi": chunk}, limit=len(chunk)),
@@ -178,7 +186,7 @@ class CrossrefClient:
                 found[doi] = item
         return found, failures
 
-    def search(self, bibliographic: str, *, author: str | None = None, rows: int = config.SEARCH_ROWS
+    def search(self, bibliographic: str, *, author: str | None = None, rows: int = defaults.SEARCH_ROWS
                ) -> list[dict[str, Any]]:
         """A bibliographic search: the top `rows` candidates, best first by Crossref's score."""
         query: dict[str, Any] = {"query_bibliographic": bibliographic}

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .claims import claim_key, find_cues, is_claim_sentence, split_sentences
-from .config import MAX_ARTICLE_BYTES
-from .errors import ArticleError
-from .records import Article, Claim, Reference
-from .refparse import parse_reference, strip_list_marker
+from citelens.defaults import MAX_ARTICLE_BYTES
+from citelens.errors import ArticleError
+from citelens.read.references import parse_reference, strip_list_marker
+from citelens.read.sentences import claim_key, find_cues, is_claim_sentence, split_sentences
+from citelens.records import Article, Claim, Reference
 
 _REFERENCE_HEADING_RE = re.compile(
     r"^(?:\d+\.?\s*)?(?:references?(?:\s+list)?|bibliography|works\s+cited|literature\s+cited|"

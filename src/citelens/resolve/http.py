@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .errors import LookupFailed
+from citelens import defaults
+from citelens.errors import LookupFailed
 
 
 @dataclass
@@ -204,8 +204,8 @@ class Fetcher:
     """Makes requests through the cache, the rate limiters and the retry policy."""
 
     def __init__(self, cache: ResponseCache, limits: dict[str, RateLimit], *,
-                 max_attempts: int = config.MAX_ATTEMPTS, backoff_base: float = config.BACKOFF_BASE_S,
-                 backoff_cap: float = config.BACKOFF_CAP_S, stats: Stats | None = None,
+                 max_attempts: int = defaults.MAX_ATTEMPTS, backoff_base: float = defaults.BACKOFF_BASE_S,
+                 backoff_cap: float = defaults.BACKOFF_CAP_S, stats: Stats | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.cache = cache
         self.limiters = {kind: RateLimiter(limit) for kind, limit in limits.items()}
@@ -255,7 +255,7 @@ class Fetcher:
                 if exc.connection:
                     with self._state_lock:
                         self._connection_errors[req.source] += 1
-                        if self._connection_errors[req.source] >= config.GIVE_UP_AFTER_CONNECTION_ERRORS:
+                        if self._connection_errors[req.source] >= defaults.GIVE_UP_AFTER_CONNECTION_ERRORS:
                             self._down.setdefault(req.source, f"{req.source} cannot be reached ({last_reason}); "
                                                               "given up for this run")
                 else:
@@ -265,7 +265,7 @@ class Fetcher:
                     break
                 self.stats.add("retries", req.source)
                 if exc.retry_after is not None:
-                    if exc.retry_after > config.RETRY_AFTER_CAP_S:
+                    if exc.retry_after > defaults.RETRY_AFTER_CAP_S:
                         last_reason += f" (Retry-After {exc.retry_after:.0f}s is too long to wait)"
                         break
                     limiter.pause(exc.retry_after)
@@ -284,7 +284,7 @@ class Fetcher:
         self.stats.add("failures", req.source)
         with self._state_lock:
             self._failures_in_a_row[req.source] += 1
-            if self._failures_in_a_row[req.source] >= config.GIVE_UP_AFTER_FAILURES:
-                self._down[req.source] = (f"{req.source} failed {config.GIVE_UP_AFTER_FAILURES} lookups in a row "
+            if self._failures_in_a_row[req.source] >= defaults.GIVE_UP_AFTER_FAILURES:
+                self._down[req.source] = (f"{req.source} failed {defaults.GIVE_UP_AFTER_FAILURES} lookups in a row "
                                           f"(last: {last_reason}); given up for this run")
         raise LookupFailed(f"{req.describe}: {last_reason} after {self.max_attempts} attempts")

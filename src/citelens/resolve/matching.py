@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .records import Discrepancy, ParsedReference, Work
-from .refparse import expand_pages
+from citelens.read import expand_pages
+from citelens.records import Discrepancy, ParsedReference, Work
 
 # --- thresholds (see the module docstring) ---------------------------------------------
 TITLE_STRONG = 0.90  # with one more agreeing field: the same work

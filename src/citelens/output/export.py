@@ -43,9 +43,9 @@ from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from .errors import InputError
-from .records import Author, ParsedReference, Work
-from .store import StoredArticle, StoredReference, raw_key
+from citelens.errors import InputError
+from citelens.records import Author, ParsedReference, Work
+from citelens.store import StoredArticle, StoredReference, raw_key
 
 FORMATS = ("bibtex", "csljson", "ris")
 DEFAULT_STATUSES = ("verified", "discrepant", "retracted")  # resolved references

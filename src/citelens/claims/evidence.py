@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .claims import split_sentences
-from .links import Linker, claim_text_for_content
-from .records import Assessment, Claim, Evidence
-from .store import StoredArticle
-from .terms import fold, genotype_groups, terms
+from citelens.claims.links import Linker, claim_text_for_content
+from citelens.claims.terms import fold, genotype_groups, terms
+from citelens.read import split_sentences
+from citelens.records import Assessment, Claim, Evidence
+from citelens.store import StoredArticle
 
 SUPPORTED = 0.30  # best sentence covers this much of the claim's term weight
 RELATED = 0.15  # ... or at least this much: a related finding

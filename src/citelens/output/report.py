@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .store import StoredArticle
+from citelens.store import StoredArticle
 
 
 def build_report(stored: StoredArticle) -> dict[str, Any]:

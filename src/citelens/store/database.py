@@ -20,8 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import InputError, StoreError
-from .records import (
+from citelens.errors import InputError, StoreError
+from citelens.records import (
     REVIEWER_VERDICTS,
     Article,
     Assessment,

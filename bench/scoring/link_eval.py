@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store import StoredArticle
+from citelens.store import StoredArticle
 
 
 @dataclass

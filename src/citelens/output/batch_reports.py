@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from citelens.errors import InputError
 
 REPORT_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 

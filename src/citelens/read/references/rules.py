@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .records import Author, CitationStyle, ParsedReference
+from citelens.records import Author, CitationStyle, ParsedReference
 
 # --- normalisation --------------------------------------------------------------------
 

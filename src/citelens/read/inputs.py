@@ -1,6 +1,6 @@
 """Batch inputs: articles, plain reference lists, BibTeX and RIS bibliographies, found by path or glob.
 
-Each input becomes an `Article`: prose articles through `article.py`; a reference list (one
+Each input becomes an `Article`: prose articles through `read.article`; a reference list (one
 reference per line, no prose) as an article without claims; a `.bib` or `.ris` file as an
 article whose references are built from the bibliography's fields.
 """
@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import parse_article, read_article_text
-from .errors import ArticleError, InputError
-from .records import Article, Author, ParsedReference, Reference
-from .refparse import expand_pages, parse_reference
+from citelens.errors import ArticleError, InputError
+from citelens.read.article import parse_article, read_article_text
+from citelens.read.references import expand_pages, parse_reference
+from citelens.records import Article, Author, ParsedReference, Reference
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown"}
 BIBLIOGRAPHY_SUFFIXES = {".bib", ".bibtex", ".ris"}

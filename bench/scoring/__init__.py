@@ -1,0 +1,1 @@
+"""Scoring code for the labelled sets (not part of the package): parser fields, claim links and statuses."""

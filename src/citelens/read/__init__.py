@@ -1,0 +1,19 @@
+"""Read: an input file in, an `Article` (sections, claims with their cues, parsed references) out.
+
+`article` reads text and Markdown articles and cuts them into sections, claims and the
+reference list; `sentences` splits prose into sentences, keeps the claims and finds their
+attribution cues; `inputs` finds batch inputs (files, folders, globs) and reads plain
+reference lists, BibTeX and RIS; `references/` parses each reference string into fields.
+"""
+
+from __future__ import annotations
+
+from citelens.read.article import load_article, parse_article, read_article_text
+from citelens.read.inputs import collect_paths, load_input
+from citelens.read.references import expand_pages, parse_reference, strip_list_marker
+from citelens.read.sentences import split_sentences
+
+__all__ = [
+    "collect_paths", "expand_pages", "load_article", "load_input", "parse_article", "parse_reference",
+    "read_article_text", "split_sentences", "strip_list_marker",
+]
