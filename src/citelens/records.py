@@ -6,6 +6,7 @@ and the report turns them into the JSON shape that other tools read.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -247,3 +248,39 @@ class Assessment:
     links: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+# --- as stored: a record with what the later stages found --------------------------------
+
+def raw_key(raw: str) -> str:
+    """A key for a reference string that ignores spacing and case: identical references share it."""
+    return hashlib.sha1(" ".join(raw.lower().split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoredReference:
+    reference: Reference
+    resolution: Resolution | None = None
+
+
+@dataclass
+class StoredClaim:
+    claim: Claim
+    references: list[int] = field(default_factory=list)
+    status: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    verdict: Verdict | None = None
+
+
+@dataclass
+class StoredArticle:
+    id: int
+    path: str
+    title: str
+    sha256: str
+    ingested_at: str
+    checked_at: str | None
+    claims: list[StoredClaim]
+    references: list[StoredReference]

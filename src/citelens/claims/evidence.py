@@ -20,8 +20,7 @@ from typing import Any
 from citelens.claims.links import Linker, claim_text_for_content
 from citelens.claims.terms import fold, genotype_groups, terms
 from citelens.read import split_sentences
-from citelens.records import Assessment, Claim, Evidence
-from citelens.store import StoredArticle
+from citelens.records import Assessment, Claim, Evidence, StoredArticle
 
 SUPPORTED = 0.30  # best sentence covers this much of the claim's term weight
 RELATED = 0.15  # ... or at least this much: a related finding

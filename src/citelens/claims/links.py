@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citelens.claims.terms import TermWeights, terms
-from citelens.records import Claim
+from citelens.records import Claim, StoredArticle, StoredReference
 from citelens.resolve import container_matches, family_key
-from citelens.store import StoredArticle, StoredReference
 
 # --- thresholds (calibrated on tests/data/claim_links.jsonl; see docs/ARCHITECTURE.md) ----------
 CONTENT_LINK = 0.42  # coverage of a claim's term weight by a reference, with no cue at all

@@ -21,16 +21,16 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from citelens import defaults
 from citelens.errors import LookupFailed
-from citelens.records import ParsedReference, Resolution, Work
+from citelens.records import ParsedReference, Resolution
 from citelens.resolve.crossref import CrossrefClient
-from citelens.resolve.matching import AMBIGUITY_MARGIN, Comparison, compare, fold
+from citelens.resolve.matching import fold
 from citelens.resolve.pubmed import CitationQuery, PubMedClient
-from citelens.resolve.works import from_crossref, from_pubmed, merge
+from citelens.resolve.state import ReferenceState, verdict
+from citelens.resolve.works import from_crossref, from_pubmed
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,48 +39,7 @@ _NON_SCHOLARLY_RE = re.compile(
     r"blog|podcast|interview|tweet|retrieved\s+from|accessed)\b",
     re.I,
 )
-_PRIMARY_TYPES = {"journal-article", "book-chapter", "book", "proceedings-article", "monograph", "reference-entry"}
 
-
-@dataclass
-class _State:
-    """What is known about one reference while it is being resolved."""
-
-    ref: ParsedReference
-    works: dict[str, Work] = field(default_factory=dict)  # candidate key -> work
-    consulted: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    best: Comparison | None = None
-    accepted: list[Comparison] = field(default_factory=list)
-    comparisons: list[Comparison] = field(default_factory=list)
-
-    def add(self, work: Work) -> None:
-        key = _work_key(work)
-        for k, existing in list(self.works.items()):
-            if (work.doi and existing.doi == work.doi) or (work.pmid and existing.pmid == work.pmid):
-                primary, other = (existing, work) if "crossref" in existing.sources else (work, existing)
-                self.works[k] = merge(primary, other)
-                return
-        self.works[key] = work
-
-    def evaluate(self) -> None:
-        self.comparisons = sorted((compare(self.ref, w) for w in self.works.values()),
-                                  key=lambda c: c.confidence, reverse=True)
-        self.accepted = [c for c in self.comparisons if c.accepted]
-        self.best = self.accepted[0] if self.accepted else None
-
-    def consult(self, what: str) -> None:
-        if what not in self.consulted:
-            self.consulted.append(what)
-
-
-def _work_key(work: Work) -> str:
-    if work.doi:
-        return f"doi:{work.doi}"
-    if work.pmid:
-        return f"pmid:{work.pmid}"
-    return f"title:{fold(work.title)[:80]}"
 
 
 def skip_reason(ref: ParsedReference, raw: str) -> str | None:
@@ -137,7 +96,7 @@ class Resolver:
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             list(pool.map(func, items))
 
-    def _efetch(self, wanted: dict[str, list[_State]], what: str) -> None:
+    def _efetch(self, wanted: dict[str, list[ReferenceState]], what: str) -> None:
         """EFetch every wanted PMID in batches and give each record to the references that asked."""
         if not wanted:
             return
@@ -181,9 +140,9 @@ class Resolver:
     def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                         ) -> list[Resolution]:
         report = progress or (lambda stage, done, total: None)
-        states = [_State(ref) for _, ref in refs]
+        states = [ReferenceState(ref) for _, ref in refs]
         results: list[Resolution | None] = [None] * len(refs)
-        active: list[_State] = []
+        active: list[ReferenceState] = []
         for i, ((raw, ref), st) in enumerate(zip(refs, states, strict=True)):
             reason = skip_reason(ref, raw)
             if reason:
@@ -194,7 +153,7 @@ class Resolver:
         # 1. cited identifiers
         self._crossref_records({st.ref.doi: [st] for st in active if st.ref.doi}, cited=True)
         report("identifiers", 1, 6)
-        wanted: dict[str, list[_State]] = {}
+        wanted: dict[str, list[ReferenceState]] = {}
         for st in active:
             if st.ref.pmid:
                 st.consult("PubMed EFetch")
@@ -230,10 +189,10 @@ class Resolver:
 
         # 4-5. searches for the rest: Crossref first, PubMed when Crossref has no match; the two APIs
         # work at the same time for different references, each at its own rate limit
-        esearch_wanted: dict[str, list[_State]] = {}
+        esearch_wanted: dict[str, list[ReferenceState]] = {}
         lock = threading.Lock()
 
-        def search(st: _State) -> None:
+        def search(st: ReferenceState) -> None:
             st.consult("Crossref bibliographic search")
             try:
                 items = self.crossref.search(_bibliographic_query("", st.ref))
@@ -271,11 +230,11 @@ class Resolver:
 
         for i, st in enumerate(states):
             if results[i] is None:
-                results[i] = self._verdict(st)
+                results[i] = verdict(st)
         return [r for r in results if r is not None]
 
-    def _crosswalk(self, matched: list[_State]) -> None:
-        need_pmid: dict[str, list[_State]] = {}
+    def _crosswalk(self, matched: list[ReferenceState]) -> None:
+        need_pmid: dict[str, list[ReferenceState]] = {}
         for st in matched:
             if st.best and st.best.work.doi and not st.best.work.pmid:
                 need_pmid.setdefault(st.best.work.doi, []).append(st)
@@ -304,13 +263,13 @@ class Resolver:
                     st.add(work)
                     st.evaluate()
 
-        need_crossref: dict[str, list[_State]] = {}
+        need_crossref: dict[str, list[ReferenceState]] = {}
         for st in matched:
             if st.best and st.best.work.doi and "crossref" not in st.best.work.sources:
                 need_crossref.setdefault(st.best.work.doi, []).append(st)
         self._crossref_records(need_crossref, cited=False)
 
-    def _crossref_records(self, wanted: dict[str, list[_State]], *, cited: bool) -> None:
+    def _crossref_records(self, wanted: dict[str, list[ReferenceState]], *, cited: bool) -> None:
         """Crossref records for DOIs (cited ones, or DOIs that PubMed gave), given to the references."""
         if not wanted:
             return
@@ -330,65 +289,3 @@ class Resolver:
                     st.add(from_crossref(records[key]))
                     st.evaluate()
 
-    @staticmethod
-    def _candidate_summary(c: Comparison) -> dict[str, Any]:
-        w = c.work
-        return {
-            "doi": w.doi, "pmid": w.pmid, "title": w.title,
-            "first_author": w.authors[0].family if w.authors else None, "year": w.year,
-            "container_title": w.container_title, "volume": w.volume, "pages": w.pages,
-            "confidence": c.confidence, "title_similarity": round(c.title, 3), "accepted": c.accepted,
-            "reasons": c.reasons,
-        }
-
-    def _verdict(self, st: _State) -> Resolution:
-        sources = ", ".join(st.consulted) or "no source"
-        consulted = f"Consulted: {sources}."
-        candidates = [self._candidate_summary(c) for c in st.comparisons[:5]]
-        accepted = _distinct_accepted(st.accepted)
-        if len(accepted) > 1 and accepted[0].confidence - accepted[1].confidence < AMBIGUITY_MARGIN:
-            return Resolution(
-                status="ambiguous", confidence=round(accepted[0].confidence, 3), candidates=candidates,
-                notes=[f"{len(accepted)} records fit this reference equally well; see the candidates.", consulted,
-                       *st.notes],
-            )
-        if accepted:
-            best = accepted[0]
-            notes = [consulted, *st.notes]
-            if best.unchecked:
-                notes.append("Not in the matched record, so not checked: " + ", ".join(best.unchecked) + ".")
-            if st.failures:
-                notes.append("Some lookups failed but did not change the match: " + "; ".join(st.failures))
-            if best.work.retracted:
-                status = "retracted"
-                notes.insert(0, "The matched work is retracted (" + " and ".join(
-                    s.capitalize() if s != "pubmed" else "PubMed" for s in best.work.sources) + " metadata).")
-            elif best.discrepancies:
-                status = "discrepant"
-                notes.insert(0, "A real work, but the reference gets " + ", ".join(
-                    d.field for d in best.discrepancies) + " wrong.")
-            else:
-                status = "verified"
-            return Resolution(status=status, confidence=best.confidence, match=best.work,
-                              discrepancies=best.discrepancies, notes=notes, candidates=candidates)
-        if st.failures:
-            return Resolution(status="unresolved", confidence=0.0, candidates=candidates,
-                              notes=["The lookup failed, so there is no verdict: " + "; ".join(st.failures),
-                                     consulted, *st.notes])
-        nearest = st.comparisons[0].confidence if st.comparisons else 0.0
-        return Resolution(
-            status="not_found", confidence=round(1.0 - nearest, 3) if st.comparisons else 0.9,
-            candidates=candidates,
-            notes=["No matching record in Crossref or PubMed. That is not proof that the work does not exist: "
-                   "books, some chapters and some journals are in neither index.", consulted, *st.notes]
-            + ([f"Nearest candidate rejected: {candidates[0]['title']!r} ({'; '.join(candidates[0]['reasons'])})."]
-               if candidates else []),
-        )
-
-
-def _distinct_accepted(accepted: list[Comparison]) -> list[Comparison]:
-    """Accepted candidates, one per work; secondary record types yield to a primary one."""
-    if not accepted:
-        return []
-    primary = [c for c in accepted if (c.work.type or "journal-article") in _PRIMARY_TYPES]
-    return primary or accepted
