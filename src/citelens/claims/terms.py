@@ -115,8 +115,8 @@ class TermWeights:
         """How much of the query's weight the document covers, and the terms it shares."""
         q = set(query)
         d = set(document)
-        total = sum(self.weight(t) for t in q)
+        total = sum(self.weight(t) for t in sorted(q))  # sorted: the same sum in every process
         if total <= 0:
             return 0.0, []
-        shared = sorted(q & d, key=lambda t: -self.weight(t))
+        shared = sorted(q & d, key=lambda t: (-self.weight(t), t))
         return sum(self.weight(t) for t in shared) / total, shared
