@@ -135,3 +135,13 @@ def test_failure_kinds_and_the_line():
     assert u.line() == ("2 of 4 references could not be checked (rate limited 1, server error 1): try later, or set "
                         "CITELENS_MAILTO / NCBI_API_KEY for higher limits; try later.")
     assert Unchecked().line() is None
+
+
+def test_exit_codes_are_in_the_help_and_the_readme(runner):
+    readme = (ROOT / "README.md").read_text()
+    for command in ("check", "batch"):
+        text = " ".join(runner.invoke(cli, [command, "--help"]).output.split())
+        assert "3 some references could not be checked" in text and "4 the database cannot be written" in text
+        assert "--fail-on" in text and "--quiet" in text
+    for code in ("| `0` |", "| `1` |", "| `2` |", "| `3` |", "| `4` |"):
+        assert code in readme

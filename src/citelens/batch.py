@@ -100,6 +100,8 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
     result.looked_up = len(keys)
     say(f"{len(keys)} unique references to look up ({len(done_by_key)} already checked)")
     resolver, _ = build_resolver(settings, result.stats)
+    if articles:
+        articles(0, len(article_ids))
     if advance:
         advance(0, len(keys))
     try:
@@ -122,8 +124,6 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
             say(f"resolved {min(start + CHUNK, len(keys))}/{len(keys)} unique references")
     finally:
         resolver.pubmed.close()
-    if articles:
-        articles(0, len(article_ids))
     for n, article_id in enumerate(article_ids, 1):
         assess_claims(store, article_id)
         store.mark_checked(article_id)
