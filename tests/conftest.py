@@ -54,4 +54,10 @@ def standin_env(standin, monkeypatch, tmp_path):
     standin.fail_5xx = 0
     standin.malformed = 0
     standin.drop = 0
+    standin.drop_mid_body = 0
+    standin.stall = 0
+    standin.retry_after_date = False
+    standin.start_429_storm(0)
+    standin.fault_api = None
+    standin.malformed_mode = "truncate"
     standin.latency = 0.0

@@ -74,7 +74,7 @@ def test_identical_references_across_inputs_are_resolved_once(runner, db_path, t
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(f"{chen}\n{chen.replace('2011;', '2011 ;')}\n")
     standin_env.reset_counts()
-    result = _batch(runner, db_path, tmp_path / "a.txt", tmp_path / "b.txt")
+    result = _batch(runner, db_path, tmp_path / "a.txt", tmp_path / "b.txt", "--verbose")
     assert result.exit_code == 0, result.output
     first = standin_env.count()
     assert "1 unique references to look up" in result.stderr or "2 unique references to look up" in result.stderr

@@ -28,7 +28,7 @@ def test_ingest_then_show_json_has_the_report_shape(runner, db_path, example_art
     claim = report["claims"][0]
     assert {"id", "section", "text", "references", "status", "evidence", "verdict"} <= set(claim)
     assert claim["verdict"] is None
-    assert report["summary"] == {"references": {}, "claims": {}}
+    assert report["summary"] == {"references": {}, "claims": {}, "unresolved_reasons": {}}
 
 
 def test_show_prints_tables(runner, db_path, example_article):

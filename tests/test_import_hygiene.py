@@ -9,7 +9,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "citelens"
 VIEWS = {"cli.py", "output/terminal.py"}  # and everything under tui/
 FORBIDDEN = {"textual", "click", "rich"}
 STAGES = ["read", "resolve", "claims", "store", "output"]
-# what each stage may import besides the shared modules (records, errors, defaults, settings)
+# what each stage may import besides the shared modules (records, errors, failures, defaults, settings)
 ALLOWED = {
     "read": set(),
     "resolve": {"read"},
@@ -17,7 +17,7 @@ ALLOWED = {
     "store": set(),
     "output": {"store"},
 }
-SHARED = {"records", "errors", "defaults", "settings", "__init__"}
+SHARED = {"records", "errors", "failures", "defaults", "settings", "__init__"}
 
 
 def _module(path: Path) -> str:

@@ -28,10 +28,10 @@ RETRACTED_WORK = {
 }
 
 
-def _check(runner, db, article, *extra):
+def _check(runner, db, article, *extra, code=0):
     out = db.parent / "report.json"
     result = runner.invoke(cli, ["check", str(article), "--db", str(db), "--json", str(out), *extra])
-    assert result.exit_code == 0, result.output + (result.stderr or "")
+    assert result.exit_code == code, result.output + (result.stderr or "")
     return json.loads(out.read_text()), result
 
 
@@ -88,10 +88,17 @@ def test_second_run_uses_the_cache_and_the_database(runner, db_path, example_art
 
 
 def test_offline_miss_is_unresolved_not_a_verdict(runner, db_path, example_article, standin_env, tmp_path):
-    report, _ = _check(runner, db_path, example_article, "--offline", "--cache-dir", str(tmp_path / "empty"))
+    report, result = _check(runner, db_path, example_article, "--offline", "--cache-dir", str(tmp_path / "empty"),
+                            code=3)
     assert {r["status"] for r in report["references"]} == {"unresolved"}
     assert "offline" in report["references"][0]["notes"][0]
+    assert {r["unresolved_reason"] for r in report["references"]} == {"offline"}
+    assert report["summary"]["unresolved_reasons"] == {"offline": 12}
     assert standin_env.count() == 0
+    warnings = [line for line in result.stderr.splitlines() if "could not be checked" in line]
+    assert warnings == ["citelens: warning: 12 of 12 references could not be checked (offline and not in the "
+                        "cache): run again without --offline."]
+    assert "checked 0, unresolved 12, skipped 0 of 12 references" in result.stdout
 
 
 def test_committed_cache_answers_every_example_request(runner, tmp_path, example_article, monkeypatch):
@@ -122,10 +129,12 @@ def test_persistent_failure_gives_unresolved_never_not_found(runner, db_path, ex
                                                             monkeypatch):
     monkeypatch.setenv("CITELENS_BACKOFF_BASE", "0.01")
     standin_env.fail_5xx = True
-    report, _ = _check(runner, db_path, example_article)
+    report, result = _check(runner, db_path, example_article, code=3)
     statuses = {r["status"] for r in report["references"]}
     assert statuses == {"unresolved"}
     assert all("failed" in r["notes"][0] for r in report["references"])
+    assert {r["unresolved_reason"] for r in report["references"]} == {"server_error"}
+    assert "12 of 12 references could not be checked (server error): try later." in result.stderr
     standin_env.fail_5xx = 0
     # the next run retries what was unresolved and reaches the real verdicts
     report, _ = _check(runner, db_path, example_article)

@@ -16,9 +16,9 @@ from typing import Any
 
 from citelens.errors import CitelensError
 from citelens.output import build_report
-from citelens.pipeline import assess_claims, build_resolver
+from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known
 from citelens.read import collect_paths, load_input
-from citelens.resolve import Stats
+from citelens.resolve import Stats, stage_fraction
 from citelens.settings import Settings
 from citelens.store import Store, raw_key
 
@@ -26,7 +26,7 @@ CHUNK = 100  # unique references resolved (and saved) at a time
 DEFAULT_FAIL_ON = ("not_found", "retracted")
 
 Log = Callable[[str], None]
-Advance = Callable[[int, int], None]  # (done, total) unique references
+Advance = Callable[[float, int], None]  # (done, total) unique references; done moves within a chunk too
 
 
 @dataclass
@@ -37,6 +37,7 @@ class BatchResult:
     stats: Stats = field(default_factory=Stats)
     unique_references: int = 0
     looked_up: int = 0
+    kept: int = 0  # references whose re-check failed, so their stored verdict was kept (with a note)
 
     def status_counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -44,14 +45,25 @@ class BatchResult:
             counts.update(r["status"] for r in report["references"] if r["status"])
         return counts
 
+    def claim_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for report in self.reports:
+            counts.update(c["status"] for c in report["claims"] if c["status"])
+        return counts
+
     def failed(self, fail_on: tuple[str, ...]) -> bool:
-        return any(self.status_counts()[s] for s in fail_on)
+        """Any reference or claim with a status in `fail_on`."""
+        refs, claims = self.status_counts(), self.claim_counts()
+        return any(refs[s] or claims[s] for s in fail_on)
 
 
 def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | None = None,
-              advance: Advance | None = None) -> BatchResult:
+              advance: Advance | None = None, articles: Callable[[int, int], None] | None = None,
+              stats: Stats | None = None) -> BatchResult:
+    """Check every input of `specs`. `advance(done, total)` follows the unique references looked up,
+    `articles(done, total)` the articles assessed; `stats` (if given) counts the requests as they go."""
     say = log or (lambda message: None)
-    result = BatchResult()
+    result = BatchResult(stats=stats or Stats())
     paths, result.errors = collect_paths(specs)
     article_ids: list[int] = []
     for path, explicit in paths:
@@ -70,9 +82,11 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
     pending: dict[str, list[tuple[int, int]]] = {}
     parsed_by_key: dict[str, tuple[str, Any]] = {}
     done_by_key: dict[str, Any] = {}
+    stored_by_place: dict[tuple[int, int], Any] = {}
     for article_id in article_ids:
         for sref in store.load(article_id).references:
             key = raw_key(sref.reference.raw)
+            stored_by_place[(article_id, sref.reference.index)] = sref.resolution
             if sref.resolution is not None and sref.resolution.status != "unresolved" and not settings.refresh:
                 done_by_key.setdefault(key, sref.resolution)
                 continue
@@ -86,22 +100,36 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
     result.looked_up = len(keys)
     say(f"{len(keys)} unique references to look up ({len(done_by_key)} already checked)")
     resolver, _ = build_resolver(settings, result.stats)
+    if articles:
+        articles(0, len(article_ids))
+    if advance:
+        advance(0, len(keys))
     try:
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start: start + CHUNK]
-            resolutions = resolver.resolve_all([parsed_by_key[k] for k in chunk])
-            store.save_resolutions([(article_id, index, resolution)
-                                    for key, resolution in zip(chunk, resolutions, strict=True)
-                                    for article_id, index in pending[key]])
+
+            def within(stage: str, done: int, total: int, start: int = start, size: int = len(chunk)) -> None:
+                if advance:
+                    advance(start + size * stage_fraction(stage, done, total), len(keys))
+
+            resolutions = resolver.resolve_all([parsed_by_key[k] for k in chunk], progress=within)
+            places = [(article_id, index, resolution) for key, resolution in zip(chunk, resolutions, strict=True)
+                      for article_id, index in pending[key]]
+            chosen, kept = keep_what_is_known([stored_by_place.get((a, i)) for a, i, _ in places],
+                                              [r for _, _, r in places])
+            result.kept += len(kept)
+            store.save_resolutions([(a, i, r) for (a, i, _), r in zip(places, chosen, strict=True)])
             if advance:
                 advance(min(start + CHUNK, len(keys)), len(keys))
             say(f"resolved {min(start + CHUNK, len(keys))}/{len(keys)} unique references")
     finally:
         resolver.pubmed.close()
-    for article_id in article_ids:
+    for n, article_id in enumerate(article_ids, 1):
         assess_claims(store, article_id)
         store.mark_checked(article_id)
         result.reports.append(build_report(store.load(article_id)))
+        if articles:
+            articles(n, len(article_ids))
     return result
 
 

@@ -14,7 +14,15 @@ import click
 
 from citelens import __version__
 from citelens.defaults import DEFAULT_DB
-from citelens.errors import CitelensError
+from citelens.errors import (
+    EXIT_FAIL_ON,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNCHECKED,
+    EXIT_USAGE,
+    CitelensError,
+)
 from citelens.read import load_article
 from citelens.store import Store
 
@@ -46,7 +54,7 @@ def friendly_errors(func: F) -> F:
         except CitelensError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted; everything finished so far is saved", 130)
+            fail("interrupted; everything finished so far is saved", EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -54,7 +62,7 @@ def friendly_errors(func: F) -> F:
         except Exception as exc:  # pragma: no cover - the last line of defence
             if os.environ.get("CITELENS_DEBUG"):
                 raise
-            fail(f"internal error: {type(exc).__name__}: {exc} (set CITELENS_DEBUG=1 for details)", 70)
+            fail(f"internal error: {type(exc).__name__}: {exc} (set CITELENS_DEBUG=1 for details)", EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
 
@@ -66,7 +74,10 @@ db_option = click.option(
 article_arg = click.argument("article", required=False, type=click.Path(path_type=Path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Exit codes: 0 all checked, nothing in --fail-on; 1 something in --fail-on; 2 bad usage or "
+                    "input; 3 some references could not be checked; 4 the database cannot be written; "
+                    "70 internal error; 130 interrupted.")
 @click.version_option(__version__, prog_name="citelens")
 def cli() -> None:
     """citelens: check an article's references against Crossref and PubMed, and its claims
@@ -112,88 +123,183 @@ def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> 
     print_report(report, show_claims=claims)
 
 
-@cli.command()
+EXIT_CODES_HELP = (
+    "Exit codes: 0 every reference checked and nothing in --fail-on; 1 a reference or claim has a status in "
+    "--fail-on; 2 bad usage or unusable input; 3 some references could not be checked (unresolved, or a refresh "
+    "failed and kept the stored verdict) and nothing in --fail-on; 4 the database cannot be written."
+)
+
+
+def fail_on_option(default: str) -> Callable[[F], F]:
+    from citelens.records import CLAIM_STATUSES, REFERENCE_STATUSES
+
+    return click.option(
+        "--fail-on", default=default, show_default=True,
+        help="Exit 1 when any reference or claim has one of these statuses (comma-separated; any of "
+             + ", ".join((*REFERENCE_STATUSES, *CLAIM_STATUSES)) + ").",
+    )
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar: only the final summary.")
+
+
+def _fail_statuses(fail_on: str) -> tuple[str, ...]:
+    from citelens.batch import parse_statuses
+    from citelens.records import CLAIM_STATUSES, REFERENCE_STATUSES
+
+    try:
+        return parse_statuses(fail_on, (*REFERENCE_STATUSES, *CLAIM_STATUSES))
+    except ValueError as exc:
+        fail(f"--fail-on: {exc}", EXIT_USAGE)
+        raise  # unreachable: fail exits
+
+
+def _refuse_contradictions(offline: bool, refresh: bool) -> None:
+    if offline and refresh:
+        fail("--refresh and --offline contradict each other: --refresh refetches every answer from Crossref and "
+             "PubMed, --offline makes no request at all; use one of them", EXIT_USAGE)
+
+
+def _exit_code(reports: list[dict[str, Any]], fail_statuses: tuple[str, ...], kept: int) -> int:
+    from citelens.failures import unchecked_of_reports
+
+    for report in reports:
+        if any(r["status"] in fail_statuses for r in report["references"]) or \
+                any(c["status"] in fail_statuses for c in report["claims"]):
+            return EXIT_FAIL_ON
+    if unchecked_of_reports(reports).unresolved or kept:
+        return EXIT_UNCHECKED
+    return EXIT_OK
+
+
+def _warn_unchecked(reports: list[dict[str, Any]], kept: int) -> None:
+    """The line a person cannot miss when something could not be checked (stderr)."""
+    from rich.console import Console
+
+    from citelens.failures import unchecked_of_reports
+    from citelens.output.terminal import warn
+
+    console = Console(stderr=True)
+    line = unchecked_of_reports(reports).line()
+    if line:
+        warn(console, line)
+    if kept:
+        noun = "reference" if kept == 1 else "references"
+        warn(console, f"the refresh of {kept} {noun} failed, so the stored verdicts were kept (each has a note "
+                      "'refresh failed on DATE: reason'): try later")
+
+
+def _on_terminal(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
 @article_arg
 @db_option
 @click.option("--offline", is_flag=True, help="Use only cached responses; a miss leaves the reference unresolved.")
-@click.option("--refresh", is_flag=True, help="Refetch every response and re-check every reference.")
+@click.option("--refresh", is_flag=True,
+              help="Refetch every response and re-check every reference (a failed refetch keeps the stored verdict).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Response cache folder (default: $CITELENS_CACHE_DIR, the checkout's cache/, or the user cache).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON report to this file ('-' for stdout).")
 @click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
-@friendly_errors
+@fail_on_option("")
+@quiet_option
 def check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
-          json_path: str | None, jobs: int) -> None:
+          json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> None:
     """Ingest ARTICLE, resolve its references against Crossref and PubMed, assess its claims, report."""
+    sys.exit(_run_check(article, db_path, offline, refresh, cache_dir, json_path, jobs, fail_on, quiet))
+
+
+@friendly_errors
+def _run_check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
+               json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> int:
     from citelens.output.terminal import print_report
     from citelens.pipeline import check_article
+    from citelens.resolve import Stats, stage_fraction
     from citelens.settings import Settings
 
+    _refuse_contradictions(offline, refresh)
+    fail_statuses = _fail_statuses(fail_on)
     path = article or default_article()
     parsed = load_article(path)
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
     store = Store(db_path)
-    result = check_article(path, store, settings, article=parsed, progress=_progress_printer())
+    stats = Stats()
+    if _on_terminal(quiet):
+        from rich.console import Console
+
+        from citelens.output.terminal import run_progress
+
+        total = len(parsed.references)
+        with run_progress(Console(stderr=True), lambda: sum(stats.requests.values()), articles=1,
+                          references=total) as bar:
+            result = check_article(path, store, settings, article=parsed, stats=stats,
+                                   progress=lambda stage, done, n: bar.references(
+                                       total * stage_fraction(stage, done, n), total))
+            bar.articles(1, 1)
+    else:
+        result = check_article(path, store, settings, article=parsed, stats=stats)
     if json_path == "-":
         click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
-        return
-    print_report(result.report, show_claims=False)
-    stats = result.stats
-    click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
-               f"cache hits {sum(stats.cache_hits.values())}; database {db_path}")
-    if json_path:
-        Path(json_path).write_text(json.dumps(result.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        click.echo(f"JSON report written to {json_path}")
+    else:
+        print_report(result.report, show_claims=False)
+        click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
+                   f"cache hits {sum(stats.cache_hits.values())}; database {db_path}")
+        if json_path:
+            Path(json_path).write_text(json.dumps(result.report, ensure_ascii=False, indent=2) + "\n",
+                                       encoding="utf-8")
+            click.echo(f"JSON report written to {json_path}")
+    _warn_unchecked([result.report], len(result.kept))
+    return _exit_code([result.report], fail_statuses, len(result.kept))
 
 
-@cli.command()
+@cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
 @click.option("--offline", is_flag=True, help="Use only cached responses.")
-@click.option("--refresh", is_flag=True, help="Refetch and re-check everything.")
+@click.option("--refresh", is_flag=True, help="Refetch and re-check everything (a failed refetch keeps the verdict).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write a report: .json (list of per-article reports), .md or .csv.")
-@click.option("--fail-on", default="not_found,retracted", show_default=True,
-              help="Exit 1 when any reference has one of these statuses.")
+@fail_on_option("not_found,retracted")
+@quiet_option
+@click.option("-v", "--verbose", is_flag=True, help="Log each step on stderr (what was read, looked up, resolved).")
 def batch(paths: tuple[str, ...], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
-          report_path: str | None, fail_on: str) -> None:
-    """Check every article, reference list (.txt), BibTeX (.bib) or RIS (.ris) file in PATHS (files, folders, globs).
-
-    Exit codes: 0 nothing matches --fail-on, 1 something does, 2 usage or input errors.
-    """
-    code = _run_batch(list(paths), db_path, jobs, offline, refresh, cache_dir, report_path, fail_on)
+          report_path: str | None, fail_on: str, quiet: bool, verbose: bool) -> None:
+    """Check every article, reference list (.txt), BibTeX (.bib) or RIS (.ris) file in PATHS (files, folders, globs)."""
+    code = _run_batch(list(paths), db_path, jobs, offline, refresh, cache_dir, report_path, fail_on, quiet, verbose)
     sys.exit(code)
 
 
 @friendly_errors
 def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
-               report_path: str | None, fail_on: str) -> int:
-    from citelens.batch import parse_statuses, run_batch
+               report_path: str | None, fail_on: str, quiet: bool = False, verbose: bool = False) -> int:
+    from citelens.batch import run_batch
     from citelens.output import render, report_format
     from citelens.output.terminal import batch_summary
-    from citelens.records import REFERENCE_STATUSES
+    from citelens.resolve import Stats
     from citelens.settings import Settings
 
-    try:
-        fail_statuses = parse_statuses(fail_on, REFERENCE_STATUSES)
-    except ValueError as exc:
-        fail(f"--fail-on: {exc}", 2)
+    _refuse_contradictions(offline, refresh)
+    fail_statuses = _fail_statuses(fail_on)
     fmt = report_format(report_path) if report_path else None
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
     store = Store(db_path)
-    if sys.stderr.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    stats = Stats()
+    log = (lambda line: click.echo(f"citelens: {line}", err=True)) if verbose else None
+    if _on_terminal(quiet):
+        from rich.console import Console
 
-        with Progress(TextColumn("references"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True) as progress:
-            task = progress.add_task("resolve", total=None)
-            result = run_batch(paths, store, settings,
-                               advance=lambda done, total: progress.update(task, completed=done, total=total))
+        from citelens.output.terminal import run_progress
+
+        with run_progress(Console(stderr=True), lambda: sum(stats.requests.values())) as bar:
+            result = run_batch(paths, store, settings, log=log, stats=stats, advance=bar.references,
+                               articles=bar.articles)
     else:
-        result = run_batch(paths, store, settings, log=lambda line: click.echo(f"citelens: {line}", err=True))
+        result = run_batch(paths, store, settings, log=log, stats=stats)
     for line in result.errors + result.warnings:
         click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)
     batch_summary(result.reports, result.stats)
@@ -203,8 +309,9 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
     if result.errors or not result.reports:
         if not result.reports and not result.errors:
             click.echo("citelens: error: no input to check", err=True)
-        return 2
-    return 1 if result.failed(fail_statuses) else 0
+        return EXIT_USAGE
+    _warn_unchecked(result.reports, result.kept)
+    return _exit_code(result.reports, fail_statuses, result.kept)
 
 
 @cli.command()
@@ -269,16 +376,6 @@ def tui(article: str | None, db_path: str, offline: bool) -> None:
     settings = Settings.from_env(offline=offline)
     make_app(store, article_id, checker=pipeline_checker(db_path, settings),
              exporter=lambda aid: export_references(store.load(aid), "bibtex")).run()
-
-
-def _progress_printer() -> Callable[[str, int, int], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        click.echo(f"\r[{done}/{total}] {stage:<24}", err=True, nl=done == total)
-
-    return show
 
 
 def main() -> None:

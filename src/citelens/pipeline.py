@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from citelens.output import build_report
 from citelens.read import load_article
-from citelens.records import Article
+from citelens.records import Article, Resolution
 from citelens.resolve import CrossrefClient, Fetcher, Progress, PubMedClient, Resolver, ResponseCache, Stats
+from citelens.resolve.state import keep_known
 from citelens.settings import Settings
 from citelens.store import Store
 
@@ -30,19 +32,47 @@ class CheckResult:
     article_id: int
     report: dict[str, Any]
     stats: Stats
+    kept: list[int] = field(default_factory=list)
+    """References whose re-check failed, so their stored verdict was kept (with a note)."""
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def keep_what_is_known(old: list[Resolution | None], new: list[Resolution]) -> tuple[list[Resolution], list[int]]:
+    """`new`, except where a re-check failed over a stored verdict: then the verdict stays (see `keep_known`).
+
+    Returns the resolutions to store and the positions where the old verdict was kept.
+    """
+    day = today()
+    out: list[Resolution] = []
+    kept: list[int] = []
+    for n, (before, after) in enumerate(zip(old, new, strict=True)):
+        chosen, was_kept = keep_known(before, after, day)
+        out.append(chosen)
+        if was_kept:
+            kept.append(n)
+    return out, kept
 
 
 def resolve_article(store: Store, article_id: int, resolver: Resolver, *, recheck: bool = False,
-                    progress: Progress | None = None, only: set[int] | None = None) -> None:
-    """Resolve the article's references that have no verdict yet (all of them with `recheck`)."""
+                    progress: Progress | None = None, only: set[int] | None = None) -> list[int]:
+    """Resolve the article's references that have no verdict yet (all of them with `recheck`).
+
+    A re-check that fails keeps the stored verdict (with a note); returns the indices where it did.
+    """
     stored = store.load(article_id)
-    todo = [s.reference for s in stored.references
+    todo = [s for s in stored.references
             if (recheck or s.resolution is None or s.resolution.status == "unresolved")
             and (only is None or s.reference.index in only)]
-    if todo:
-        resolutions = resolver.resolve_all([(r.raw, r.parsed) for r in todo], progress=progress)
-        store.save_resolutions([(article_id, ref.index, resolution)
-                                for ref, resolution in zip(todo, resolutions, strict=True)])
+    if not todo:
+        return []
+    resolutions = resolver.resolve_all([(s.reference.raw, s.reference.parsed) for s in todo], progress=progress)
+    resolutions, kept = keep_what_is_known([s.resolution for s in todo], resolutions)
+    store.save_resolutions([(article_id, s.reference.index, resolution)
+                            for s, resolution in zip(todo, resolutions, strict=True)])
+    return [todo[n].reference.index for n in kept]
 
 
 def assess_claims(store: Store, article_id: int) -> None:
@@ -54,15 +84,15 @@ def assess_claims(store: Store, article_id: int) -> None:
 
 
 def check_article(path: str | Path, store: Store, settings: Settings, *, progress: Progress | None = None,
-                  article: Article | None = None) -> CheckResult:
+                  article: Article | None = None, stats: Stats | None = None) -> CheckResult:
     parsed = article or load_article(path)
     article_id = store.save_article(parsed)
-    stats = Stats()
+    stats = stats or Stats()
     resolver, _ = build_resolver(settings, stats)
     try:
-        resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
+        kept = resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
     finally:
         resolver.pubmed.close()
     assess_claims(store, article_id)
     store.mark_checked(article_id)
-    return CheckResult(article_id, build_report(store.load(article_id)), stats)
+    return CheckResult(article_id, build_report(store.load(article_id)), stats, kept)

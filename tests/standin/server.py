@@ -6,7 +6,7 @@ Usage::
         Crossref(base_url=s.crossref_url).works(ids="10.1073/pnas.1113079108")
         httpx.get(f"{s.eutils_url}/efetch.fcgi", params={"db": "pubmed", "id": "22123970"})
 
-Fault switches (``fail_429``, ``fail_5xx``, ``malformed``, ``drop``) take ``0``/``None``/``False``
+Fault switches (``fail_429``, ``fail_5xx``, ``malformed``, ``drop``, ``drop_mid_body``, ``stall``) take ``0``/``None``/``False``
 (off), ``True`` (every request), an ``int`` N (the next N requests after the switch is set) or a
 ``float`` in ``[0, 1)`` (that probability per request, from a RNG seeded with ``seed``).  They are
 plain attributes and may be changed while the server runs; assigning restarts the count.
@@ -118,6 +118,9 @@ class LogEntry(NamedTuple):
     at: float
 
 
+_CUT = "X-Standin-Cut"  # internal: send only half of the body, then close ("drop") or wait ("stall:S") first
+
+
 class Response(NamedTuple):
     status: int
     body: bytes
@@ -182,6 +185,8 @@ class StandIn:
     fail_5xx = _fault_property("fail_5xx")
     malformed = _fault_property("malformed")
     drop = _fault_property("drop")
+    drop_mid_body = _fault_property("drop_mid_body")
+    stall = _fault_property("stall")
 
     def __init__(
         self,
@@ -219,6 +224,11 @@ class StandIn:
         self.fail_5xx = fail_5xx
         self.malformed = malformed
         self.drop = drop
+        self.drop_mid_body = 0
+        self.stall = 0
+        self.stall_seconds = 2.0
+        self.retry_after_date = False
+        self._storm_until = 0.0
         self.latency = latency
         self.malformed_mode = malformed_mode
         self.fail_5xx_status = fail_5xx_status
@@ -375,7 +385,19 @@ class StandIn:
 
     def _retry_after(self) -> str:
         ra = self.retry_after
+        if self.retry_after_date:  # an HTTP date (RFC 9110), rounded up to the next whole second
+            from email.utils import formatdate
+
+            return formatdate(time.time() + float(ra) + 1, usegmt=True)
         return str(int(ra)) if float(ra).is_integer() else str(ra)
+
+    def start_429_storm(self, seconds: float) -> None:
+        """Every Crossref and E-utilities request gets 429 (with Retry-After) for the next `seconds`."""
+        self._storm_until = time.monotonic() + seconds
+
+    @property
+    def storming(self) -> bool:
+        return time.monotonic() < self._storm_until
 
     def _rate_limited(self, api: str, query: Mapping[str, str]) -> tuple[bool, int, float]:
         """Sliding one-second window; returns (limited, requests in window, limit)."""
@@ -451,7 +473,7 @@ class StandIn:
             if api in (CROSSREF, EUTILS) and self._fire("drop", api):
                 self._log(rec, method, None, "drop")
                 return None
-            if api in (CROSSREF, EUTILS) and self._fire("fail_429", api):
+            if api in (CROSSREF, EUTILS) and (self.storming or self._fire("fail_429", api)):
                 resp = self._too_many(api, extra, 0, limit or self.eutils_rate_limit_header)
                 self._log(rec, method, resp.status, "429")
                 return resp
@@ -473,6 +495,13 @@ class StandIn:
             if resp.status == 200 and api in (CROSSREF, EUTILS) and self._fire("malformed", api):
                 resp = self._malform(resp)
                 fault = "malformed"
+            elif resp.status == 200 and api in (CROSSREF, EUTILS) and self._fire("drop_mid_body", api):
+                resp = Response(resp.status, resp.body, resp.content_type, {**resp.headers, _CUT: "drop"})
+                fault = "drop-mid-body"
+            elif resp.status == 200 and api in (CROSSREF, EUTILS) and self._fire("stall", api):
+                resp = Response(resp.status, resp.body, resp.content_type,
+                                {**resp.headers, _CUT: f"stall:{self.stall_seconds}"})
+                fault = "stall"
             self._log(rec, method, resp.status, fault)
             return resp
         finally:
@@ -807,6 +836,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = resp.body
         extra = dict(resp.headers)
+        cut = extra.pop(_CUT, None)
         self._server_header = extra.pop("Server", self.server_version)
         if self.standin.gzip and body and "gzip" in headers.get("accept-encoding", ""):
             body = gzip_module.compress(body)
@@ -818,6 +848,16 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in extra.items():
             self.send_header(k, v)
         self.end_headers()
+        if cut is not None and method != "HEAD":
+            # the headers promise the whole body; half of it comes, then the connection stalls or drops
+            self.wfile.write(body[: max(1, len(body) // 2)])
+            self.wfile.flush()
+            if cut.startswith("stall:"):
+                time.sleep(float(cut.split(":", 1)[1]))
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if method != "HEAD":
             self.wfile.write(body)
 

@@ -337,7 +337,7 @@ async def test_a_running_check_shows_its_progress(store: Store) -> None:
         assert bar.display
         assert "checking: identifiers" in str(bar.query_one("#check-label", Label).content)
         progress_bar = bar.query_one(ProgressBar)
-        assert (progress_bar.total, progress_bar.progress) == (6, 1)
+        assert (progress_bar.total, progress_bar.progress) == (100, 5)  # one bar over the whole lookup
         await pilot.press("3")  # the app stays usable while the check runs
         assert app.session.claim(claim_list(app).highlighted_claim_id).verdict.verdict == "not_supported"
         release.set()
@@ -537,3 +537,55 @@ async def test_without_an_article_id_the_latest_article_is_shown(store: Store) -
 def test_an_unknown_article_is_an_input_error(store: Store) -> None:
     with pytest.raises(InputError):
         make_app(store, 99)
+
+
+# --- checks that could not check (issue 15) ------------------------------------------------------
+
+
+async def test_r_checks_from_the_cache_and_ctrl_r_refetches(store: Store) -> None:
+    calls: list[tuple[set[int] | None, bool]] = []
+
+    def checker(article_id: int, only: set[int] | None, progress=None, refresh: bool = False) -> None:
+        calls.append((only, refresh))
+
+    app = make_app(store, 1, checker=checker)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R", "down", "down", "down", "r")
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == [({4}, False), ({4}, True)]
+
+
+async def test_an_offline_check_with_an_empty_cache_shows_a_banner(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    fresh = Store(path)
+    fresh.save_article(load_article(EXAMPLE))
+    settings = Settings(cache_dir=tmp_path / "empty", offline=True)
+    app = make_app(fresh, None, checker=pipeline_checker(path, settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_check(app, pilot)
+        banner = app.screen.query_one("#unchecked-banner")
+        assert banner.display
+        assert "12 of 12 references could not be checked (offline and not in the cache): run again without " \
+               "--offline" in str(banner.content)
+        assert any(n.title == "Check incomplete" and n.severity == "warning" for n in app._notifications)
+        assert not any(n.title == "Check done" for n in app._notifications)
+        await pilot.press("R", "down", "ctrl+r")  # a refetch offline is refused in one line, nothing is lost
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("needs the network" in n.message for n in app._notifications)
+
+
+async def test_a_recheck_that_cannot_reach_the_sources_keeps_the_verdict(db_path: Path, tmp_path: Path) -> None:
+    settings = Settings(cache_dir=tmp_path / "empty", crossref_url="http://127.0.0.1:9",
+                        eutils_url="http://127.0.0.1:9", backoff_base=0.005)
+    app = make_app(Store(db_path), 1, checker=pipeline_checker(db_path, settings))
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.screen.query_one("#unchecked-banner").display
+        await pilot.press("R", "down", "down", "down", "ctrl+r")
+        await wait_for_check(app, pilot)
+        resolution = app.session.reference(4).resolution
+        assert resolution.status == "discrepant" and resolution.match is not None
+        assert any(n.startswith("refresh failed on ") for n in resolution.notes)

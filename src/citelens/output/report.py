@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from citelens.failures import failure_kind
 from citelens.store import StoredArticle
 
 
@@ -25,6 +26,7 @@ def build_report(stored: StoredArticle) -> dict[str, Any]:
             "match": res.match.to_match_dict() if res and res.match else None,
             "discrepancies": [d.to_dict() for d in res.discrepancies] if res else [],
             "notes": list(res.notes) if res else [],
+            "unresolved_reason": failure_kind(res.notes) if res and res.status == "unresolved" else None,
         })
     claims = []
     for sc in stored.claims:
@@ -44,6 +46,7 @@ def build_report(stored: StoredArticle) -> dict[str, Any]:
         })
     ref_counts = Counter(r["status"] for r in references if r["status"])
     claim_counts = Counter(c["status"] for c in claims if c["status"])
+    reasons = Counter(r["unresolved_reason"] for r in references if r["unresolved_reason"])
     return {
         "article": {"path": stored.path, "title": stored.title, "sha256": stored.sha256},
         "references": references,
@@ -51,5 +54,6 @@ def build_report(stored: StoredArticle) -> dict[str, Any]:
         "summary": {
             "references": dict(sorted(ref_counts.items())),
             "claims": dict(sorted(claim_counts.items())),
+            "unresolved_reasons": dict(sorted(reasons.items())),
         },
     }

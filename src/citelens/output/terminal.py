@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+
+from citelens.failures import Unchecked
 
 STATUS_STYLES = {
     "verified": "green", "discrepant": "yellow", "ambiguous": "magenta", "not_found": "bold red",
@@ -73,6 +78,10 @@ def print_report(report: dict[str, Any], *, show_claims: bool = True, console: C
     if summary["claims"]:
         parts.append("claims: " + ", ".join(f"{k} {v}" for k, v in summary["claims"].items()))
     console.print("; ".join(parts))
+    unchecked = Unchecked()
+    for ref in report["references"]:
+        unchecked.add(ref["status"], ref["notes"])
+    console.print(unchecked.counts())
 
 
 def batch_summary(reports: list[dict[str, Any]], stats: Any, console: Console | None = None) -> None:
@@ -102,5 +111,58 @@ def batch_summary(reports: list[dict[str, Any]], stats: Any, console: Console | 
     table.add_row("all", *[str(total.get(s, 0)) for s in statuses],
                   f"{claims_total.get('cited', 0)}/{claims_total.get('uncited', 0)}", style="bold")
     console.print(table)
+    unchecked = Unchecked()
+    for report in reports:
+        for ref in report["references"]:
+            unchecked.add(ref["status"], ref["notes"])
+    console.print(unchecked.counts() + f" in {len(reports)} input" + ("" if len(reports) == 1 else "s"))
     console.print(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
                   f"cache hits {sum(stats.cache_hits.values())}; retries {sum(stats.retries.values())}")
+
+
+def warn(console: Console, line: str) -> None:
+    """A line a person cannot miss: bold on stderr, red on a terminal."""
+    console.print(Text(f"citelens: warning: {line}", style="bold red"), soft_wrap=True)
+
+
+class _LiveText(ProgressColumn):
+    """A column whose text is read at every refresh (the requests made so far)."""
+
+    def __init__(self, text: Callable[[], str]) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, task: Task) -> Text:
+        return Text(self._text(), style="dim")
+
+
+class RunProgress:
+    """What the progress bar of `check` and `batch` shows: articles, references, requests, ETA."""
+
+    def __init__(self, progress: Progress, articles: int, references: int) -> None:
+        self._progress = progress
+        self._articles = (0, articles)
+        self._task = progress.add_task("", total=max(references, 1), articles=self._articles_text(), refs="")
+        self.references(0, references)
+
+    def _articles_text(self) -> str:
+        done, total = self._articles
+        return f"articles {done}/{total}" if total else "articles"
+
+    def articles(self, done: int, total: int) -> None:
+        self._articles = (done, total)
+        self._progress.update(self._task, articles=self._articles_text())
+
+    def references(self, done: float, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=max(total, 1),
+                              refs=f"references {int(done)}/{total}")
+
+
+@contextmanager
+def run_progress(console: Console, requests: Callable[[], int], *, articles: int = 0,
+                 references: int = 0) -> Iterator[RunProgress]:
+    """A moving progress bar on `console` (a terminal) while a run goes; gone when it ends."""
+    columns = (TextColumn("{task.fields[articles]}"), BarColumn(), TextColumn("{task.fields[refs]}"),
+               _LiveText(lambda: f"requests {requests()}"), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, refresh_per_second=8) as progress:
+        yield RunProgress(progress, articles, references)

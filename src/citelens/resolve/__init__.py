@@ -14,9 +14,9 @@ from citelens.resolve.crossref import CrossrefClient
 from citelens.resolve.http import Fetcher, RateLimit, ResponseCache, Stats
 from citelens.resolve.matching import container_matches, family_key
 from citelens.resolve.pubmed import PubMedClient
-from citelens.resolve.resolver import Progress, Resolver
+from citelens.resolve.resolver import Progress, Resolver, stage_fraction
 
 __all__ = [
     "CrossrefClient", "Fetcher", "Progress", "PubMedClient", "RateLimit", "Resolver", "ResponseCache", "Stats",
-    "container_matches", "family_key",
+    "container_matches", "family_key", "stage_fraction",
 ]

@@ -33,6 +33,20 @@ from citelens.resolve.state import ReferenceState, verdict
 from citelens.resolve.works import from_crossref, from_pubmed
 
 Progress = Callable[[str, int, int], None]
+"""`progress(stage, done, total)`: stage `done` of `total` stages, or ("searching", searches done, searches)."""
+
+# share of a `resolve_all` call's work done at each stage (the searches take most of the time)
+_STAGE_SPAN = {"identifiers": (0.0, 0.05), "citation match": (0.05, 0.15), "records": (0.15, 0.25),
+               "searching": (0.25, 0.9), "searches": (0.9, 0.9), "search records": (0.9, 0.95),
+               "cross-walk": (0.95, 1.0)}
+
+
+def stage_fraction(stage: str, done: int, total: int) -> float:
+    """How far a `resolve_all` call is (0..1) when it reports `stage` with `done` of `total`."""
+    low, high = _STAGE_SPAN.get(stage, (0.0, 0.0))
+    if stage == "searching" and total:
+        return low + (high - low) * min(1.0, done / total)
+    return high
 
 _NON_SCHOLARLY_RE = re.compile(
     r"\b(?:personal\s+communication|pers\.\s*comm|unpublished\s+(?:data|observations)|press\s+release|"
@@ -217,7 +231,19 @@ class Resolver:
                 for pmid in pmids:
                     esearch_wanted.setdefault(pmid, []).append(st)
 
-        self._parallel(search, [st for st in active if st.best is None])
+        to_search = [st for st in active if st.best is None]
+        searched = [0]
+
+        def search_and_report(st: ReferenceState) -> None:
+            try:
+                search(st)
+            finally:
+                with lock:
+                    searched[0] += 1
+                    done = searched[0]
+                report("searching", done, len(to_search))
+
+        self._parallel(search_and_report, to_search)
         report("searches", 4, 6)
         self._efetch(esearch_wanted, "search results")
         for st in active:

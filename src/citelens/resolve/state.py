@@ -120,3 +120,25 @@ def _distinct_accepted(accepted: list[Comparison]) -> list[Comparison]:
         return []
     primary = [c for c in accepted if (c.work.type or "journal-article") in _PRIMARY_TYPES]
     return primary or accepted
+
+
+REFRESH_FAILED = "refresh failed on "
+
+
+def keep_known(old: Resolution | None, new: Resolution, day: str) -> tuple[Resolution, bool]:
+    """What to store after a re-check: `new`, unless it is `unresolved` and `old` is a verdict.
+
+    A failed lookup never replaces what is known: the old verdict stays with its match, its
+    discrepancies and its candidates, and a note "refresh failed on DAY: reason" (one such
+    note at a time). Returns the resolution to store and whether the old one was kept.
+    """
+    if new.status != "unresolved" or old is None or old.status == "unresolved":
+        return new, False
+    reason = next((n for n in new.notes if n.startswith("The lookup failed")), new.notes[0] if new.notes else "")
+    reason = reason.removeprefix("The lookup failed, so there is no verdict: ")
+    if len(reason) > 300:
+        reason = reason[:297] + "..."
+    notes = [n for n in old.notes if not n.startswith(REFRESH_FAILED)]
+    notes.append(f"{REFRESH_FAILED}{day}: {reason}")
+    return Resolution(status=old.status, confidence=old.confidence, match=old.match,
+                      discrepancies=list(old.discrepancies), notes=notes, candidates=list(old.candidates)), True

@@ -21,6 +21,8 @@ from textual.worker import Worker, WorkerState
 from citelens.store import Store
 
 from ..errors import CitelensError
+from ..failures import Unchecked
+from ..resolve import stage_fraction
 from .messages import CheckFinished, CheckProgress
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -33,6 +35,9 @@ Checker = Callable[[int, set[int] | None], None]
 Exporter = Callable[[int], str]
 """`exporter(article_id)`: the article's references as BibTeX."""
 
+STAGE_NAMES = frozenset({"identifiers", "citation match", "records", "searching", "searches", "search records",
+                         "cross-walk"})
+
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -40,12 +45,16 @@ LIGHT_THEME = "textual-light"
 _MAGENTA = {True: "#e07be0", False: "#9c2c9c"}
 
 
-def _takes_progress(func: Callable[..., Any]) -> bool:
+def _takes(func: Callable[..., Any], name: str) -> bool:
     try:
         parameters = inspect.signature(func).parameters
     except (TypeError, ValueError):
         return False
-    return "progress" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def _takes_progress(func: Callable[..., Any]) -> bool:
+    return _takes(func, "progress")
 
 
 class CitelensApp(App[None]):
@@ -100,36 +109,63 @@ class CitelensApp(App[None]):
 
     # --- the background check -------------------------------------------------------
 
-    def start_check(self, only: set[int] | None) -> None:
-        """Re-check references `only` (None: the whole article) in the worker thread."""
+    def start_check(self, only: set[int] | None, *, refresh: bool = False) -> None:
+        """Re-check references `only` (None: the whole article) in the worker thread.
+
+        Without `refresh` the response cache answers what it can (as `citelens check` does);
+        with it (ctrl+r) every answer is fetched again. Either way a failed lookup keeps the
+        stored verdict.
+        """
         if self.checker is None:
             self.notify("Checking is not available here (no checker).", severity="warning")
             return
+        if refresh and not _takes(self.checker, "refresh"):
+            self.notify("A refetch is not available here.", severity="warning")
+            return
         self.check_state = CheckState("starting", 0, None)
-        self._run_check(only)
+        self._run_check(only, refresh)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def _run_check(self, only: set[int] | None) -> None:
+    def _run_check(self, only: set[int] | None, refresh: bool = False) -> None:
         assert self.checker is not None
+        kwargs: dict[str, Any] = {}
         if _takes_progress(self.checker):
             def progress(stage: str, done: int, total: int) -> None:
                 self.post_message(CheckProgress(stage, done, total))
 
-            self.checker(self.article_id, only, progress=progress)  # type: ignore[call-arg]
-        else:
-            self.checker(self.article_id, only)
+            kwargs["progress"] = progress
+        if refresh:
+            kwargs["refresh"] = True
+        self.checker(self.article_id, only, **kwargs)
         self.post_message(CheckFinished(only))
 
     def on_check_progress(self, message: CheckProgress) -> None:
         if self.check_state is not None:
-            self.check_state = CheckState(message.stage, message.done, message.total)
+            if message.stage in STAGE_NAMES:  # the resolver's stages: one bar over the whole lookup
+                percent = round(100 * stage_fraction(message.stage, message.done, message.total or 0))
+                self.check_state = CheckState(message.stage, percent, 100)
+            else:
+                self.check_state = CheckState(message.stage, message.done, message.total)
+
+    def unchecked_line(self) -> str | None:
+        """The warning line when some references of the article could not be checked, else None."""
+        unchecked = Unchecked()
+        for sr in self.session.references:
+            if sr.resolution is not None:
+                unchecked.add(sr.resolution.status, sr.resolution.notes)
+        return unchecked.line()
 
     def on_check_finished(self, message: CheckFinished) -> None:
         self.check_state = None
         self.reload()
         what = "the article" if message.only is None else \
             "reference " + ", ".join(str(i) for i in sorted(message.only))
-        self.notify(f"Checked {what}.", title="Check done")
+        line = self.unchecked_line()
+        if line:
+            self.notify(f"Checked {what}, but {line[0].lower()}{line[1:]}", title="Check incomplete",
+                        severity="warning", timeout=10)
+        else:
+            self.notify(f"Checked {what}.", title="Check done")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed worker becomes a notification."""

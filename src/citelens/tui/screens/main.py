@@ -15,7 +15,7 @@ from citelens.store import StoredReference
 from ..filters import ClaimFilter
 from ..session import Session
 from ..styling import VERDICT_KEYS, cited_as, reference_urls, words
-from ..widgets.check_bar import CheckBar
+from ..widgets.check_bar import CheckBar, UncheckedBanner
 from ..widgets.claim_detail import ClaimDetail
 from ..widgets.claim_list import ClaimList
 from ..widgets.search_bar import SearchBar
@@ -41,6 +41,7 @@ class MainScreen(CitelensScreen):
           for key, verdict in VERDICT_KEYS.items()),
         Binding("n", "note", "Note"),
         Binding("r", "recheck", "Check"),
+        Binding("ctrl+r", "recheck(True)", "Refetch", show=False),
         Binding("R", "app.references", "Refs"),
         Binding("o", "link", "DOI", show=False),
     ]
@@ -58,6 +59,7 @@ class MainScreen(CitelensScreen):
                 yield ClaimList(id="claims")
                 yield SearchBar(id="search")
             yield ClaimDetail(id="detail")
+        yield UncheckedBanner(id="unchecked-banner")
         yield CheckBar(id="check-bar")
         yield Footer()
 
@@ -176,7 +178,7 @@ class MainScreen(CitelensScreen):
 
     # --- sources ------------------------------------------------------------------------
 
-    def action_recheck(self) -> None:
+    def action_recheck(self, refresh: bool = False) -> None:
         claim_id = self._selected()
         claim = self.session.claim(claim_id) if claim_id else None
         if claim is None:
@@ -184,7 +186,7 @@ class MainScreen(CitelensScreen):
         if not claim.references:
             self.notify("This claim cites no reference.", severity="warning")
             return
-        self.citelens.start_check(set(claim.references))
+        self.citelens.start_check(set(claim.references), refresh=refresh)
 
     def action_link(self) -> None:
         claim_id = self._selected()

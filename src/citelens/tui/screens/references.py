@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header
 
 from ..session import Session
 from ..styling import reference_urls
-from ..widgets.check_bar import CheckBar
+from ..widgets.check_bar import CheckBar, UncheckedBanner
 from ..widgets.reference_detail import ReferenceDetail
 from ..widgets.reference_list import ReferenceList
 from .base import CitelensScreen
@@ -30,6 +30,7 @@ class ReferencesScreen(CitelensScreen):
         Binding("R,escape", "app.references", "Claims"),
         Binding("c", "citing", "Citing"),
         Binding("r", "recheck", "Check"),
+        Binding("ctrl+r", "recheck(True)", "Refetch", show=False),
         Binding("o", "link", "DOI"),
         Binding("e", "app.export", "Export"),
     ]
@@ -43,6 +44,7 @@ class ReferencesScreen(CitelensScreen):
         with Horizontal(id="panes"):
             yield ReferenceList(id="references")
             yield ReferenceDetail(id="reference-detail")
+        yield UncheckedBanner(id="unchecked-banner")
         yield CheckBar(id="check-bar")
         yield Footer()
 
@@ -63,9 +65,9 @@ class ReferencesScreen(CitelensScreen):
         citing = len(self.session.citing(event.index)) if event.index is not None else 0
         self.query_one("#reference-detail", ReferenceDetail).show(sr, citing)
 
-    def action_recheck(self) -> None:
+    def action_recheck(self, refresh: bool = False) -> None:
         if self.selected is not None:
-            self.citelens.start_check({self.selected})
+            self.citelens.start_check({self.selected}, refresh=refresh)
 
     def action_link(self) -> None:
         sr = self.session.reference(self.selected) if self.selected is not None else None

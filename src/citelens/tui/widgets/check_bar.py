@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label, ProgressBar, Static
 
 
 @dataclass(frozen=True)
@@ -36,3 +36,16 @@ class CheckBar(Horizontal):
         self.query_one("#check-label", Label).update(f"checking: {state.stage}")
         bar = self.query_one("#check-progress", ProgressBar)
         bar.update(total=state.total, progress=state.done)
+
+
+class UncheckedBanner(Static):
+    """A line across the screen while some references of the article could not be checked, and why."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self.show_state)
+
+    def show_state(self, _revision: int = 0) -> None:
+        line = getattr(self.app, "unchecked_line", lambda: None)()
+        self.display = line is not None
+        if line:
+            self.update(f"⚠ {line}")
