@@ -79,14 +79,17 @@ def _pdf_error(path: str, exc: Exception) -> ArticleError:
     return ArticleError(f"{path}: damaged PDF: {exc or name}; it cannot be read")
 
 
-def extract_lines(path: str | Path) -> list[list[Line]]:
+def extract_lines(source: str | Path | bytes, name: str = "") -> list[list[Line]]:
     """Every page's text lines with their positions."""
+    import io
+
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
     pages: list[list[Line]] = []
     try:
-        for page_no, page in enumerate(extract_pages(str(path), laparams=LAParams(line_margin=0.3)), 1):
+        stream = io.BytesIO(source) if isinstance(source, bytes) else str(source)
+        for page_no, page in enumerate(extract_pages(stream, laparams=LAParams(line_margin=0.3)), 1):
             height = page.height
             lines: list[Line] = []
             for element in page:
@@ -108,7 +111,7 @@ def extract_lines(path: str | Path) -> list[list[Line]]:
     except ArticleError:
         raise
     except Exception as exc:  # pdfminer raises its own PSException / PDFException family, and a few plain ones
-        raise _pdf_error(path, exc) from None
+        raise _pdf_error(name or str(source), exc) from None
     return pages
 
 
@@ -167,13 +170,16 @@ def _is_heading(line: Line, body: float) -> bool:
 
 
 def read_pdf(path: str | Path, *, require_references: bool = True) -> Article:
-    p = Path(path)
-    data = p.read_bytes()
+    return read_pdf_bytes(Path(path).read_bytes(), str(path), require_references=require_references)
+
+
+def read_pdf_bytes(data: bytes, path: str, *, require_references: bool = True) -> Article:
     sha = hashlib.sha256(data).hexdigest()
-    pages = extract_lines(p)
+    pages = extract_lines(data, path)
+    if not pages:
+        raise ArticleError(f"{path}: damaged PDF: no pages could be read")
     if not any(pages):
         raise ArticleError(f"{path}: scanned PDF: no text layer; run OCR first")
-    from pdfminer.high_level import extract_pages  # noqa: F401  (imported above; kept for type checkers)
 
     height = max((x.bottom for lines in pages for x in lines), default=792.0) + 40
     width = max((x.x1 for lines in pages for x in lines), default=612.0) + 40

@@ -3,7 +3,7 @@
     python tests/data/inputs/make_fixtures.py
 
 PDFs are drawn with reportlab (a test-only dependency) line by line, in one and in two columns,
-with running heads, page numbers, hyphenated line breaks and a ligature; the DOCX uses Word's
+with running heads, page numbers and hyphenated line breaks; the DOCX uses Word's
 automatic numbering for the reference list; the HTML page has site navigation, share buttons
 and a footer around the article. `expected.json` holds the reference strings every reader must
 give back, one by one.
@@ -139,7 +139,7 @@ def make_pdf(path: Path, columns: int, pages_of_padding: int = 0) -> None:
     for name, paras in SECTIONS:
         put(name, "Helvetica-Bold", 12, gap=10)
         for text in paras:
-            paragraph(text.replace("efficient", "e\ufb03cient"))
+            paragraph(text)
         if name == "Results":
             put("Table 1. Recall by group.", "Helvetica", 8, gap=8)
             put("12.4  9.8  0.002", "Helvetica", 8)
