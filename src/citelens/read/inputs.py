@@ -134,10 +134,21 @@ def _article_from_lines(path: Path, sha: str, lines: list[tuple[str, int]]) -> A
 
 # --- BibTeX ------------------------------------------------------------------------------
 
+def _delatex(value: str) -> str:
+    if "\\" not in value:
+        return value
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return LatexNodes2Text().latex_to_text(value)
+    except Exception:  # pylatexenc is lenient; an odd group keeps the raw text
+        return value
+
+
 def _bib_authors(value: str) -> list[Author]:
     authors = []
     for name in re.split(r"\s+and\s+", value.strip()):
-        name = name.strip().strip("{}")
+        name = _delatex(name).strip().strip("{}")
         if not name or name.lower() == "others":
             continue
         if "," in name:
@@ -163,7 +174,15 @@ def _parsed_from_fields(fields: dict[str, str], style: str = "unknown") -> Parse
     def clean(value: str | None) -> str | None:
         if value is None:
             return None
-        value = re.sub(r"[{}]", "", str(value)).strip()
+        value = str(value)
+        if "\\" in value:  # LaTeX accents and commands: M{\"u}ller -> Müller
+            from pylatexenc.latex2text import LatexNodes2Text
+
+            try:
+                value = LatexNodes2Text().latex_to_text(value)
+            except Exception:  # pylatexenc is lenient; an odd group keeps the raw text
+                pass
+        value = re.sub(r"[{}]", "", value).strip()
         return " ".join(value.split()) or None
 
     pages = clean(fields.get("pages"))

@@ -86,7 +86,8 @@ def read_jats(data: bytes, path: str, *, require_references: bool = True) -> Art
     references: list[RefEntry] = []
     number_of: dict[str, int] = {}
     for ref in _findall(article_el, "ref"):
-        citation = _find(ref, "mixed-citation") or _find(ref, "element-citation") or _find(ref, "citation")
+        citation = next((c for c in (_find(ref, n) for n in ("mixed-citation", "element-citation", "citation"))
+                         if c is not None), None)
         if citation is None:
             continue
         parsed = _parsed(citation)
@@ -112,7 +113,11 @@ def read_jats(data: bytes, path: str, *, require_references: bool = True) -> Art
                     tail = xref.tail
                     for child in list(xref):
                         xref.remove(child)
-                    xref.text = "[" + ",".join(map(str, numbers)) + "]"
+                    before = (xref.getprevious().tail if xref.getprevious() is not None
+                              else xref.getparent().text) or ""
+                    inside = before.rstrip().endswith(("[", ",", "\u2013", "-", "(")) if before.strip() else False
+                    spec = ",".join(map(str, numbers))
+                    xref.text = spec if inside else f"[{spec}]"
                     xref.tail = tail
         _walk_body(body, blocks)
     abstract = _find(article_el, "abstract")

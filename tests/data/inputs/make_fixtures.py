@@ -12,6 +12,7 @@ give back, one by one.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -202,12 +203,104 @@ def make_docx(path: Path) -> None:
     d.save(str(path))
 
 
+def make_jats(path: Path) -> None:
+    refs = []
+    for k, ref in enumerate(REFERENCES, 1):
+        authors, _, rest = ref.partition(". ")
+        title, _, rest = rest.partition(". ")
+        source, _, rest = rest.partition(". ")
+        m = re.match(r"(\d{4});(\d+)(?:\((\d+)\))?:(\d+)-(\d+)", rest)
+        names = "".join(f"<name><surname>{a.rsplit(' ', 1)[0]}</surname><given-names>{a.rsplit(' ', 1)[1]}"
+                        "</given-names></name>" for a in authors.split(", "))
+        year, volume, issue, fpage, lpage = m.groups() if m else ("", "", "", "", "")
+        doi = f'<pub-id pub-id-type="doi">{ref.rsplit("doi:", 1)[1]}</pub-id>' if "doi:" in ref else ""
+        refs.append(f'<ref id="B{k}"><label>{k}</label><element-citation publication-type="journal">'
+                    f'<person-group person-group-type="author">{names}</person-group>'
+                    f"<article-title>{title}</article-title><source>{source}</source><year>{year}</year>"
+                    f"<volume>{volume}</volume>" + (f"<issue>{issue}</issue>" if issue else "")
+                    + f"<fpage>{fpage}</fpage><lpage>{lpage}</lpage>{doi}</element-citation></ref>")
+
+    def xrefs(text: str) -> str:
+        return re.sub(r"\[(\d+)(?:, (\d+))?\]", lambda m: "[" + ", ".join(
+            f'<xref ref-type="bibr" rid="B{n}">{n}</xref>' for n in m.groups() if n) + "]", text)
+
+    secs = "".join(f"<sec><title>{name}</title>" + "".join(f"<p>{xrefs(p)}</p>" for p in paras) + "</sec>"
+                   for name, paras in SECTIONS)
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.2 20190208//EN" "JATS-archivearticle1.dtd">
+<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article" dtd-version="1.2">
+<front><article-meta><title-group><article-title>{TITLE}</article-title></title-group></article-meta></front>
+<body>{secs}</body>
+<back><ref-list><title>References</title>
+{chr(10).join(refs)}
+</ref-list></back></article>
+""", encoding="utf-8")
+
+
+def make_tex(path: Path) -> None:
+    keys = ["yoo2007", "walker2004", "diekelmann2010", "muller1900", "smithjones2015", "stickgold2005",
+            "rasch2013", "oudiette2013"]
+
+    def cites(text: str) -> str:
+        return re.sub(r"\[(\d+)(?:, (\d+))?\]", lambda m: "\\cite{" + ",".join(
+            keys[int(n) - 1] for n in m.groups() if n) + "}", text)
+
+    body = "\n".join(f"\\section{{{name}}}\n" + "\n\n".join(cites(p) for p in paras) for name, paras in SECTIONS)
+    path.write_text(f"\\documentclass{{article}}\n\\title{{{TITLE}}}\n\\begin{{document}}\n\\maketitle\n"
+                    f"{body}\n\\bibliographystyle{{unsrt}}\n\\bibliography{{{path.stem}}}\n\\end{{document}}\n",
+                    encoding="utf-8")
+    entries = [
+        ("yoo2007", "Yoo, S. S. and Hu, P. T. and Gujar, N. and Jolesz, F. A. and Walker, M. P.",
+         "A deficit in the ability to form new human memories without sleep", "Nat Neurosci", "2007", "10",
+         "385--392", "10.1038/nn1851"),
+        ("walker2004", "Walker, M. P. and Stickgold, R.", "Sleep-dependent learning and memory consolidation",
+         "Neuron", "2004", "44", "121--133", ""),
+        ("diekelmann2010", "Diekelmann, S. and Born, J.", "The memory function of sleep", "Nat Rev Neurosci",
+         "2010", "11", "114--126", ""),
+        ("muller1900", "M{\\\"u}ller, G. E. and Pilzecker, A.", "Experimentelle Beitr{\\\"a}ge zur Lehre vom Ged{\\\"a}chtniss",
+         "Z Psychol", "1900", "1", "1--300", ""),
+        ("smithjones2015", "Smith-Jones, A. and Okafor, B.", "A standard protocol for cued recall testing",
+         "J Sleep Res", "2015", "24", "410--418", ""),
+        ("stickgold2005", "Stickgold, R.", "Sleep-dependent memory consolidation", "Nature", "2005", "437",
+         "1272--1278", ""),
+        ("rasch2013", "Rasch, B. and Born, J.", "About sleep's role in memory", "Physiol Rev", "2013", "93",
+         "681--766", ""),
+        ("oudiette2013", "Oudiette, D. and Paller, K. A.", "Upgrading the sleeping brain", "Trends Cogn Sci",
+         "2013", "17", "142--149", ""),
+        ("uncited1999", "Nobody, N.", "An entry that the article does not cite", "J Unused", "1999", "1", "1--2", ""),
+    ]
+    bib = "\n".join(f"@article{{{k},\n  author = {{{a}}},\n  title = {{{t}}},\n  journal = {{{j}}},\n  year = {{{y}}},\n"
+                    f"  volume = {{{v}}},\n  pages = {{{pg}}},\n" + (f"  doi = {{{d}}},\n" if d else "") + "}\n"
+                    for k, a, t, j, y, v, pg, d in entries)
+    path.with_suffix(".bib").write_text(bib, encoding="utf-8")
+
+
+def make_bad_pdfs() -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(HERE / "bad-encrypted.pdf"), pagesize=A4, invariant=1, encrypt="secret")
+    c.drawString(72, 720, "A protected article.")
+    c.showPage()
+    c.save()
+    c = canvas.Canvas(str(HERE / "bad-scanned.pdf"), pagesize=A4, invariant=1)
+    for k in range(40):  # a page of drawn strokes, as a scan is: no text layer
+        c.rect(72, 760 - 16 * k, 300 + (k * 37) % 150, 9, fill=1)
+    c.showPage()
+    c.save()
+    good = (HERE / "article-1col.pdf").read_bytes()
+    (HERE / "bad-damaged.pdf").write_bytes(good[:9] + b"\x00garbled\xff" * 40)
+
+
 def main() -> None:
     make_pdf(HERE / "article-1col.pdf", 1)
     make_pdf(HERE / "article-2col.pdf", 2, pages_of_padding=1)
     make_pdf(HERE / "article-20pages.pdf", 1, pages_of_padding=27)
     make_html(HERE / "article.html")
     make_docx(HERE / "article.docx")
+    make_jats(HERE / "article.nxml")
+    make_tex(HERE / "article.tex")
+    make_bad_pdfs()
     (HERE / "expected.json").write_text(json.dumps({"title": TITLE, "references": REFERENCES,
                                                     "sections": [s for s, _ in SECTIONS]},
                                                    ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
