@@ -58,10 +58,18 @@ def label_number(line: str) -> int | None:
 
 def _numbered_starts(lines: list[str], skip: set[int]) -> list[int] | None:
     """The lines that carry the sequence 1, 2, 3... (or n, n+1...), or None when the list is not numbered."""
-    labelled = [(i, label_number(line)) for i, line in enumerate(lines) if i not in skip]
-    labelled = [(i, n) for i, n in labelled if n is not None]
-    if len(labelled) < 2:
+    styled = []
+    for i, line in enumerate(lines):
+        m = _LABEL_RE.match(line) if i not in skip else None
+        if m:
+            style = next(k for k, g in enumerate(m.groups()) if g is not None)
+            styled.append((i, int(m.group(style + 1)), style))
+    if len(styled) < 2:
         return None
+    # one list, one label style: "[3]" lists do not start entries at "3." (and "12." lists not at "12 ")
+    counts = [sum(1 for *_, st in styled if st == k) for k in range(4)]
+    dominant = max(range(4), key=lambda k: (counts[k], -k))
+    labelled = [(i, n) for i, n, st in styled if st == dominant]
     starts: list[int] = []
     expected: int | None = None
     for i, n in labelled:
