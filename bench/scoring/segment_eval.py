@@ -10,6 +10,7 @@ from pathlib import Path
 
 from citelens.read.references.segment import segment_lines
 
+
 def _find_corpus() -> Path:
     """shared/corpora lies beside the checkout (or beside a folder of worktrees)."""
     for parent in Path(__file__).resolve().parents:

@@ -109,7 +109,8 @@ def read_html_text(text: str, path: str, sha: str, *, require_references: bool =
                 if not t:
                     continue
                 if in_refs:
-                    references.append(RefEntry(strip_list_marker(t).strip(), child.sourceline or 0, key=child.get("id")))
+                    references.append(RefEntry(strip_list_marker(t).strip(), child.sourceline or 0,
+                                               key=child.get("id")))
                 else:
                     blocks.append(Block("paragraph", [t], child.sourceline or 0))
             else:

@@ -174,14 +174,7 @@ def _parsed_from_fields(fields: dict[str, str], style: str = "unknown") -> Parse
     def clean(value: str | None) -> str | None:
         if value is None:
             return None
-        value = str(value)
-        if "\\" in value:  # LaTeX accents and commands: M{\"u}ller -> Müller
-            from pylatexenc.latex2text import LatexNodes2Text
-
-            try:
-                value = LatexNodes2Text().latex_to_text(value)
-            except Exception:  # pylatexenc is lenient; an odd group keeps the raw text
-                pass
+        value = _delatex(str(value))  # LaTeX accents and commands: M{\"u}ller -> Müller
         value = re.sub(r"[{}]", "", value).strip()
         return " ".join(value.split()) or None
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LABEL_RE = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)](?=\s|[A-Z]|$)|(\d{1,4})\s+(?=[A-Z\u00c0-\u024f]))")
+_LABEL_RE = re.compile(
+    r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)](?=\s|[A-Z]|$)|(\d{1,4})\s+(?=[A-Z\u00c0-\u024f]))")
 _PARTICLES = r"(?:(?:van|von|de|der|den|du|da|di|la|le|del|della|dos|das|ten|ter|op|mac|st\.?)\s+)*"
 _NAME = r"[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\u2019\-]+"
 # "Smith, J. A.", "Smith, John", "Smith-Jones, K.", "van der Berg, K.", "Smith J. A." "Smith JA,"
@@ -31,9 +32,11 @@ _AUTHOR_START_RE = re.compile(
     rf"[A-Z]{{1,3}}\b)|\s+[A-Z]{{1,3}}(?:[,.]|\s+\(|\s*$)|\s+(?:[A-Z]\.\s*){{1,3}}[,(]|\s+\(\d{{4}}|\s+et\s+al)"
 )
 # initials first: "W. A. Benalcazar, ...", "J.-P. JAY-GERIN and ..."
-_INITIALS_START_RE = re.compile(r"^\s*(?:[A-Z]\.\s*-?\s*){1,3}\s*(?:(?:van|von|de|der|da|di|le|la)\s+)?[A-Z][A-Za-z'\u2019\-]+")
+_INITIALS_START_RE = re.compile(
+    r"^\s*(?:[A-Z]\.\s*-?\s*){1,3}\s*(?:(?:van|von|de|der|da|di|le|la)\s+)?[A-Z][A-Za-z'\u2019\-]+")
 # an organisation or a title-first entry: "World Health Organization. 2019." "WHO (2019)"
-_ORG_START_RE = re.compile(r"^\s*[A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+){0,6}[.,]?\s*\(?(?:1[89]|20)\d{2}[a-z]?\)?[.,]")
+_ORG_START_RE = re.compile(
+    r"^\s*[A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+){0,6}[.,]?\s*\(?(?:1[89]|20)\d{2}[a-z]?\)?[.,]")
 _YEAR_RE = re.compile(r"(?<!\d)(?:1[5-9]|20)\d{2}[a-z]?(?!\d)")
 _OPEN_END_RE = re.compile(r"(?:[-,;:&/(\u2010\u2013]|\band|\bin|\bet|\bof|\bthe|\bIn|\bEds?\.?|\bpp\.)\s*$")
 _PAGE_NUMBER_RE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
