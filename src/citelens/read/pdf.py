@@ -89,7 +89,7 @@ def extract_lines(source: str | Path | bytes, name: str = "") -> list[list[Line]
     pages: list[list[Line]] = []
     try:
         stream = io.BytesIO(source) if isinstance(source, bytes) else str(source)
-        for page_no, page in enumerate(extract_pages(stream, laparams=LAParams(line_margin=0.3)), 1):
+        for page_no, page in enumerate(extract_pages(stream, laparams=LAParams(line_margin=0.3, boxes_flow=None)), 1):
             height = page.height
             lines: list[Line] = []
             for element in page:
@@ -152,7 +152,8 @@ def _reading_order(lines: list[Line], width: float) -> list[Line]:
     left = [x for x in lines if x.x1 <= mid + 6]
     right = [x for x in lines if x.x0 >= mid - 6]
     if len(left) >= 5 and len(right) >= 5:
-        spanning = [x for x in lines if x not in left and x not in right]
+        sided = {id(x) for x in left} | {id(x) for x in right}
+        spanning = [x for x in lines if id(x) not in sided]
         top_of_columns = min(x.top for x in left + right)
         head = sorted([x for x in spanning if x.top <= top_of_columns], key=lambda x: (x.top, x.x0))
         rest = [x for x in spanning if x.top > top_of_columns]
