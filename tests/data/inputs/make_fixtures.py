@@ -297,7 +297,7 @@ def make_bad_pdfs() -> None:
 def main() -> None:
     make_pdf(HERE / "article-1col.pdf", 1)
     make_pdf(HERE / "article-2col.pdf", 2, pages_of_padding=1)
-    make_pdf(HERE / "article-20pages.pdf", 1, pages_of_padding=43)
+    make_pdf(HERE / "article-20pages.pdf", 1, pages_of_padding=41)
     make_html(HERE / "article.html")
     make_docx(HERE / "article.docx")
     make_jats(HERE / "article.nxml")

@@ -33,7 +33,9 @@ _AUTHOR_START_RE = re.compile(
 )
 # initials first: "W. A. Benalcazar, ...", "J.-P. JAY-GERIN and ..."
 _INITIALS_START_RE = re.compile(
-    r"^\s*(?:[A-Z]\.\s*-?\s*){1,3}\s*(?:(?:van|von|de|der|da|di|le|la)\s+)?[A-Z][A-Za-z'\u2019\-]+")
+    r"^\s*(?:[A-Z][a-z]?\.\s*-?\s*){1,3}\s*(?:(?:van|von|de|der|da|di|le|la)\s+)?[A-Z][A-Za-z'\u2019\-]+")
+# the same authors again: "---, 1979." "——. 2001." "-, S. K. Jain & ..."
+_DITTO_START_RE = re.compile(r"^\s*(?:-{1,8}|[\u2014\u2013_]{1,8})\s*[,.&]|^\s*(?:-{2,8}|[\u2014_]{2,8})\s*$")
 # an organisation or a title-first entry: "World Health Organization. 2019." "WHO (2019)"
 _ORG_START_RE = re.compile(
     r"^\s*[A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+){0,6}[.,]?\s*\(?(?:1[89]|20)\d{2}[a-z]?\)?[.,]")
@@ -94,6 +96,16 @@ def _numbered_starts(lines: list[str], skip: set[int]) -> list[int] | None:
     return starts
 
 
+_KEY_LABEL_RE = re.compile(r"^\s*\[[A-Z][A-Za-z+\-]{0,10}\d{0,4}[a-z]?\]\s")  # [AH], [BDGHK], [Smi99]
+
+
+def _key_label_starts(lines: list[str], skip: set[int]) -> list[int] | None:
+    """Alphanumeric labels (mathematics, computer science): every labelled line starts an entry."""
+    starts = [i for i, line in enumerate(lines) if i not in skip and _KEY_LABEL_RE.match(line)]
+    content = sum(1 for i, line in enumerate(lines) if i not in skip and line.strip())
+    return starts if len(starts) >= 2 and len(starts) >= 0.2 * content else None
+
+
 def _finished(entry_lines: list[str]) -> bool:
     text = " ".join(entry_lines)
     if not _YEAR_RE.search(text) and len(text) < 60:
@@ -119,7 +131,8 @@ def _author_starts(lines: list[str], skip: set[int], indents: list[float] | None
             new = at_edge if hanging[1] == "hanging" else not at_edge
             new = new and not _OPEN_END_RE.search(current[-1]) or (new and bool(_AUTHOR_START_RE.match(line)))
         else:
-            new = bool(_AUTHOR_START_RE.match(line) or _ORG_START_RE.match(line) or _INITIALS_START_RE.match(line)) \
+            new = bool(_AUTHOR_START_RE.match(line) or _ORG_START_RE.match(line) or _INITIALS_START_RE.match(line)
+                        or _DITTO_START_RE.match(line)) \
                 and _finished(current)
         if new:
             starts.append(i)
@@ -182,6 +195,8 @@ def segment_lines(lines: list[str], *, indents: list[float] | None = None, skip:
     skip = set(skip or ())
     skip |= {i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line)}
     starts = _numbered_starts(lines, skip) if numbered is not False else None
+    if starts is None:
+        starts = _key_label_starts(lines, skip)
     if starts is None:
         starts = _author_starts(lines, skip, indents)
     entries: list[Entry] = []
