@@ -26,7 +26,8 @@ EXPECTED = json.loads((INPUTS / "expected.json").read_text(encoding="utf-8"))
 SECTIONS = EXPECTED["sections"]
 
 
-@pytest.mark.parametrize("name", ["article-1col.pdf", "article-2col.pdf", "article.html", "article.docx"])
+@pytest.mark.parametrize("name", ["article-1col.pdf", "article-2col.pdf", "article-literatur.pdf",
+                                  "article-noheading.pdf", "article.html", "article.docx"])
 def test_each_reader_gives_back_every_reference_exactly(name):
     article = load_article(INPUTS / name)
     assert article.title == EXPECTED["title"]

@@ -133,11 +133,12 @@ def _strip_furniture(pages: list[list[Line]], heights: float) -> list[list[Line]
     out = []
     for lines in pages:
         kept = []
-        inner = [x for x in lines if not (x.top < edge or x.bottom > heights - edge)]
         for x in lines:
             near_edge = x.top < edge or x.bottom > heights - edge
             # small print standing apart from the text block at the page's edge: a head or a foot
-            isolated = x.size < body * 0.95 and all(abs(y.top - x.top) > 15 for y in inner)
+            # (other lines on its own baseline, such as the head's other half, do not count as neighbours)
+            isolated = x.size < body * 0.95 and all(abs(y.top - x.top) > 2 * body or abs(y.top - x.top) <= 2
+                                                    for y in lines if y is not x)
             if near_edge and (_PAGE_NUMBER_RE.match(x.text) or counts.get(shape(x), 0) >= repeat or isolated):
                 continue
             kept.append(x)
@@ -216,13 +217,14 @@ def build_from_lines(lines: list[Line], path: str, sha: str, body: float, *,
             blocks.append(Block("paragraph", [text], current[0].ordinal))
             current.clear()
 
+    unheaded = None if any(REFERENCE_HEADING_RE.match(x.text.strip()) for x in lines) else _numbered_list_start(lines)
     while i < len(lines):
         x = lines[i]
         t = x.text.strip()
-        if REFERENCE_HEADING_RE.match(t):
+        if REFERENCE_HEADING_RE.match(t) or i == unheaded:
             flush()
-            blocks.append(Block("heading", [t], x.ordinal))
-            j = i + 1
+            blocks.append(Block("heading", ["References"], x.ordinal))  # in whatever language it was printed
+            j = i if i == unheaded else i + 1  # an unheaded list starts at this very line
             ref_lines: list[Line] = []
             while j < len(lines):
                 y = lines[j]
@@ -259,6 +261,22 @@ def build_from_lines(lines: list[Line], path: str, sha: str, body: float, *,
         raise ArticleError(f"{path}: no reference list found in the PDF (no 'References' heading)")
     return build_article(blocks, path, sha, require_references=require_references, references=references,
                          title=title)
+
+
+def _numbered_list_start(lines: list[Line]) -> int | None:
+    """Where a reference list without a heading starts: the last line labelled 1 (`[1]`, `1.`) from which
+    at least three numbered entries follow in sequence, most of them with a year."""
+    from citelens.read.references.segment import label_number
+
+    for i in range(len(lines) - 1, -1, -1):
+        if label_number(lines[i].text) != 1:
+            continue
+        tail = [x.text for x in lines[i:]]
+        entries = segment_lines(tail, numbered=True)
+        dated = sum(1 for e in entries if re.search(r"\b(?:1[89]|20)\d{2}\b", e.text))
+        if len(entries) >= 3 and entries[0].label and dated >= 0.6 * len(entries):
+            return i
+    return None
 
 
 def _line_spacing(lines: list[Line]) -> float:

@@ -87,7 +87,7 @@ def _wrap(text: str, width: float, font: str, size: float, measure) -> list[str]
     return lines
 
 
-def make_pdf(path: Path, columns: int, pages_of_padding: int = 0) -> None:
+def make_pdf(path: Path, columns: int, pages_of_padding: int = 0, heading: str | None = "References") -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
@@ -150,7 +150,8 @@ def make_pdf(path: Path, columns: int, pages_of_padding: int = 0) -> None:
             paragraph("The control analyses repeated the main comparison with alternative exclusion "
                       "criteria and with a mixed model that treated the word pairs as a random factor; "
                       "the estimates changed by less than a tenth of their standard error in every case.")
-    put("References", "Helvetica-Bold", 12, gap=10)
+    if heading:
+        put(heading, "Helvetica-Bold", 12, gap=10)
     for k, ref in enumerate(REFERENCES, 1):
         paragraph(f"{k}. {ref}", "Times-Roman", 9, hang=12, gap=3)
     put("Figure 1. Recall in the two groups.", "Helvetica", 8, gap=12)
@@ -298,6 +299,8 @@ def main() -> None:
     make_pdf(HERE / "article-1col.pdf", 1)
     make_pdf(HERE / "article-2col.pdf", 2, pages_of_padding=1)
     make_pdf(HERE / "article-20pages.pdf", 1, pages_of_padding=41)
+    make_pdf(HERE / "article-literatur.pdf", 2, heading="Literaturverzeichnis")
+    make_pdf(HERE / "article-noheading.pdf", 1, heading=None)
     make_html(HERE / "article.html")
     make_docx(HERE / "article.docx")
     make_jats(HERE / "article.nxml")
