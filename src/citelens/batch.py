@@ -18,6 +18,7 @@ from citelens.errors import CitelensError
 from citelens.output import build_report
 from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known
 from citelens.read import collect_paths, load_input
+from citelens.read.inputs import skipped_files
 from citelens.resolve import Stats, stage_fraction
 from citelens.settings import Settings
 from citelens.store import Store, raw_key
@@ -35,6 +36,7 @@ class BatchResult:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
+    skipped: list[str] = field(default_factory=list)  # one line per file left out, with the reason
     unique_references: int = 0
     looked_up: int = 0
     kept: int = 0  # references whose re-check failed, so their stored verdict was kept (with a note)
@@ -65,13 +67,17 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
     say = log or (lambda message: None)
     result = BatchResult(stats=stats or Stats())
     paths, result.errors = collect_paths(specs)
+    result.skipped = skipped_files(specs)
     article_ids: list[int] = []
     for path, explicit in paths:
         try:
             loaded = load_input(path)
         except CitelensError as exc:
             # a file named on the command line must be usable; one found in a folder may be a README
-            (result.errors if explicit else result.warnings).append(f"{exc}" + ("" if explicit else "; skipped"))
+            if explicit:
+                result.errors.append(f"{exc}")
+            else:
+                result.skipped.append(f"{exc}; skipped")
             continue
         result.warnings.extend(loaded.warnings)
         article_ids.append(store.save_article(loaded.article))

@@ -71,7 +71,7 @@ db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True,
     help="SQLite database file.",
 )
-article_arg = click.argument("article", required=False, type=click.Path(path_type=Path))
+article_arg = click.argument("article", required=False)  # a file or a URL
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -88,8 +88,9 @@ def cli() -> None:
 @article_arg
 @db_option
 @friendly_errors
-def ingest(article: Path | None, db_path: str) -> None:
-    """Read ARTICLE (.txt or .md; default: the bundled example) and store its claims and references."""
+def ingest(article: str | None, db_path: str) -> None:
+    """Read ARTICLE (text, Markdown, PDF, HTML, Word, JATS, LaTeX, a bibliography or a URL; default: the
+    bundled example) and store its claims and references."""
     path = article or default_article()
     parsed = load_article(path)  # all checks happen before the database is opened
     store = Store(db_path)
@@ -206,14 +207,14 @@ def _on_terminal(quiet: bool) -> bool:
 @click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
 @fail_on_option("")
 @quiet_option
-def check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
+def check(article: str | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
           json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> None:
     """Ingest ARTICLE, resolve its references against Crossref and PubMed, assess its claims, report."""
     sys.exit(_run_check(article, db_path, offline, refresh, cache_dir, json_path, jobs, fail_on, quiet))
 
 
 @friendly_errors
-def _run_check(article: Path | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
+def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
                json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> int:
     from citelens.output.terminal import print_report
     from citelens.pipeline import check_article
@@ -300,9 +301,12 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
                                articles=bar.articles)
     else:
         result = run_batch(paths, store, settings, log=log, stats=stats)
-    for line in result.errors + result.warnings:
+    for line in result.errors + result.warnings + result.skipped:
         click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)
     batch_summary(result.reports, result.stats)
+    if result.skipped:
+        n = len(result.skipped)
+        click.echo(f"{n} file{'' if n == 1 else 's'} skipped (listed above)")
     if report_path and fmt:
         Path(report_path).write_text(render(result.reports, fmt), encoding="utf-8")
         click.echo(f"report written to {report_path}")

@@ -54,3 +54,9 @@ CROSSREF_DOI_FILTER_BATCH = 20  # DOIs per /works?filter=doi:... request
 CROSSREF_DOI_BATCH_MIN = 4  # fewer missing DOIs than this are looked up one by one (the faster bucket)
 ESEARCH_DOI_BATCH = 40  # DOIs per cross-walk ESearch ("a[doi] OR b[doi] ...")
 SEARCH_ROWS = 5  # candidates per bibliographic search
+
+# --- fetching an article from a URL -------------------------------------------------------
+ENV_DOI_RESOLVER = "CITELENS_DOI_RESOLVER"  # where a DOI is resolved to its landing page
+DEFAULT_DOI_RESOLVER = "https://doi.org"
+URL_TOTAL_TIMEOUT_S = 60.0  # a download that is still streaming after this is stopped (an endless stream)
+URL_ATTEMPTS = 3  # first try plus two retries on 429, 5xx and timeouts

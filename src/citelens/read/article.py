@@ -16,7 +16,7 @@ from citelens.defaults import MAX_ARTICLE_BYTES
 from citelens.errors import ArticleError
 from citelens.read.references import parse_reference, strip_list_marker
 from citelens.read.sentences import claim_key, find_cues, is_claim_sentence, split_sentences
-from citelens.records import Article, Claim, Reference
+from citelens.records import Article, Claim, ParsedReference, Reference
 
 _REFERENCE_HEADING_RE = re.compile(
     r"^(?:\d+\.?\s*)?(?:references?(?:\s+list)?|bibliography|works\s+cited|literature\s+cited|"
@@ -42,7 +42,10 @@ _HEADING_MAX_WORDS = 14
 
 
 @dataclass
-class _Block:
+class Block:
+    """A unit of an article's layout that every reader produces: a heading, a paragraph, a list item,
+    a table (`lines` are its rows as pipe text, `extra["headers"]` its header cells) or a blank."""
+
     kind: str  # heading, paragraph, item, table, blank
     lines: list[str]
     line_no: int
@@ -107,22 +110,22 @@ def _split_cells(line: str) -> list[str]:
     return [c.strip() for c in s.split("|")]
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str) -> list[Block]:
     lines = text.splitlines()
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     i = 0
     prev_blank = True
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
         if not stripped:
-            blocks.append(_Block("blank", [], i + 1))
+            blocks.append(Block("blank", [], i + 1))
             prev_blank = True
             i += 1
             continue
         md = _MD_HEADING_RE.match(line)
         if md:
-            blocks.append(_Block("heading", [md.group(2)], i + 1, level=len(md.group(1))))
+            blocks.append(Block("heading", [md.group(2)], i + 1, level=len(md.group(1))))
         elif _is_table_line(line) and i + 1 < len(lines) and _TABLE_SEP_RE.match(lines[i + 1]):
             headers = _split_cells(line)
             j = i + 2
@@ -130,24 +133,24 @@ def _blocks(text: str) -> list[_Block]:
             while j < len(lines) and _is_table_line(lines[j]):
                 rows.append(lines[j])
                 j += 1
-            blocks.append(_Block("table", rows, i + 1, extra={"headers": headers}))
+            blocks.append(Block("table", rows, i + 1, extra={"headers": headers}))
             prev_blank = False
             i = j
             continue
         elif i + 1 < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[i + 1]) and len(stripped) < 120 \
                 and not _BULLET_RE.match(line):
-            blocks.append(_Block("heading", [stripped], i + 1, level=1 if "=" in lines[i + 1] else 2))
+            blocks.append(Block("heading", [stripped], i + 1, level=1 if "=" in lines[i + 1] else 2))
             i += 2
             prev_blank = False
             continue
         elif prev_blank and _looks_like_heading(line) and i + 1 < len(lines):
-            blocks.append(_Block("heading", [stripped], i + 1))
+            blocks.append(Block("heading", [stripped], i + 1))
         elif _BULLET_RE.match(line):
-            blocks.append(_Block("item", [stripped], i + 1))
+            blocks.append(Block("item", [stripped], i + 1))
         elif blocks and blocks[-1].kind in ("paragraph", "item") and not prev_blank:
             blocks[-1].lines.append(stripped)  # a wrapped line continues its paragraph or item
         else:
-            blocks.append(_Block("paragraph", [stripped], i + 1))
+            blocks.append(Block("paragraph", [stripped], i + 1))
         prev_blank = False
         i += 1
     return blocks
@@ -157,7 +160,7 @@ def _is_citation_like(text: str) -> bool:
     return bool(_YEAR_RE.search(text)) and len(text.split()) >= 4 and bool(_CITATION_SIGNS_RE.search(text))
 
 
-def _reference_entries(blocks: list[_Block]) -> list[tuple[str, int]]:
+def _reference_entries(blocks: list[Block]) -> list[tuple[str, int]]:
     """Join the blocks of a reference list into entries: (raw string, line number)."""
     entries: list[tuple[str, int]] = []
     marked = any(b.kind == "item" for b in blocks)
@@ -177,7 +180,7 @@ def _reference_entries(blocks: list[_Block]) -> list[tuple[str, int]]:
     return [(strip_list_marker(raw).strip(), line) for raw, line in entries if raw.strip()]
 
 
-def _find_reference_section(blocks: list[_Block]) -> tuple[int, int] | None:
+def _find_reference_section(blocks: list[Block]) -> tuple[int, int] | None:
     """The [start, end) block range of the reference list, or None."""
     for i, b in enumerate(blocks):
         if b.kind == "heading" and _REFERENCE_HEADING_RE.match(b.text.strip("*_ ")):
@@ -206,7 +209,7 @@ def _find_reference_section(blocks: list[_Block]) -> tuple[int, int] | None:
     return None
 
 
-def _title_of(blocks: list[_Block], path: str) -> str:
+def _title_of(blocks: list[Block], path: str) -> str:
     for b in blocks:
         if b.kind == "heading" and b.level == 1:
             return b.text.strip("*_ ")
@@ -221,11 +224,39 @@ def _title_of(blocks: list[_Block], path: str) -> str:
 
 def parse_article(text: str, path: str, sha256: str, *, require_references: bool = True) -> Article:
     """Cut an article's text into claims and references."""
-    blocks = _blocks(text)
-    ref_range = _find_reference_section(blocks)
-    if ref_range is None and require_references:
+    return build_article(_blocks(text), path, sha256, require_references=require_references)
+
+
+@dataclass
+class RefEntry:
+    """A reference entry a reader has already cut out (a PDF's segmented list, an HTML `<li>`, a JATS `<ref>`)."""
+
+    raw: str
+    line: int = 0
+    key: str | None = None
+    parsed: ParsedReference | None = None
+
+
+def is_reference_heading(text: str) -> bool:
+    return bool(_REFERENCE_HEADING_RE.match(text.strip("*_ ")))
+
+
+def build_article(blocks: list[Block], path: str, sha256: str, *, require_references: bool = True,
+                  references: list[RefEntry] | None = None, title: str | None = None) -> Article:
+    """The shared back end of every reader: blocks (and, when the reader cut them, reference entries) in,
+    an `Article` with its sections, claims and references out."""
+    ref_range = None if references is not None else _find_reference_section(blocks)
+    if references is not None and not references and require_references:
         raise ArticleError(f"{path}: no reference list found (no 'References' heading or trailing citations)")
-    article = Article(path=path, title=_title_of(blocks, path), sha256=sha256)
+    if references is None and ref_range is None and require_references:
+        raise ArticleError(f"{path}: no reference list found (no 'References' heading or trailing citations)")
+    article = Article(path=path, title=title or _title_of(blocks, path), sha256=sha256)
+    if references:
+        for index, entry in enumerate(references, 1):
+            parsed = entry.parsed or parse_reference(entry.raw)
+            if entry.key and not parsed.key:
+                parsed.key = entry.key
+            article.references.append(Reference(index=index, raw=entry.raw, parsed=parsed, line=entry.line))
     if ref_range:
         for index, (raw, line) in enumerate(_reference_entries(blocks[ref_range[0]: ref_range[1]]), 1):
             article.references.append(Reference(index=index, raw=raw, parsed=parse_reference(raw), line=line))

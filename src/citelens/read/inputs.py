@@ -18,8 +18,8 @@ from citelens.read.article import parse_article, read_article_text
 from citelens.read.references import expand_pages, parse_reference
 from citelens.records import Article, Author, ParsedReference, Reference
 
-ARTICLE_SUFFIXES = {".txt", ".md", ".markdown"}
-BIBLIOGRAPHY_SUFFIXES = {".bib", ".bibtex", ".ris"}
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".xhtml", ".docx", ".nxml", ".xml", ".tex"}
+BIBLIOGRAPHY_SUFFIXES = {".bib", ".bibtex", ".ris", ".json"}
 SUFFIXES = ARTICLE_SUFFIXES | BIBLIOGRAPHY_SUFFIXES
 
 
@@ -28,6 +28,24 @@ class Loaded:
     article: Article
     kind: str  # "article", "reference list", "bibtex", "ris"
     warnings: list[str] = field(default_factory=list)
+
+
+def skipped_files(specs: list[str]) -> list[str]:
+    """One line per file that a folder or glob holds but `collect_paths` leaves out, with the reason."""
+    lines: list[str] = []
+    for spec in specs:
+        path = Path(spec)
+        if any(ch in spec for ch in "*?[") and not path.exists():
+            candidates = [Path(m) for m in sorted(glob.glob(spec, recursive=True))]
+        elif path.is_dir():
+            candidates = sorted(p for p in path.rglob("*")
+                                if not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            continue
+        for p in candidates:
+            if p.is_file() and p.suffix.lower() not in SUFFIXES:
+                lines.append(f"{p}: skipped: {p.suffix or 'no extension'} is not a format citelens reads")
+    return lines
 
 
 def collect_paths(specs: list[str]) -> tuple[list[tuple[Path, bool]], list[str]]:
@@ -47,7 +65,8 @@ def collect_paths(specs: list[str]) -> tuple[list[tuple[Path, bool]], list[str]]
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not files:
-                errors.append(f"{spec}: no .txt, .md, .bib or .ris file in this directory")
+                errors.append(f"{spec}: no article (.txt, .md, .pdf, .html, .docx, .xml, .tex) or bibliography "
+                              "(.bib, .ris, .json) in this directory")
             found.extend((f, False) for f in files)
         elif path.exists():
             found.append((path, True))
@@ -64,11 +83,23 @@ def collect_paths(specs: list[str]) -> tuple[list[tuple[Path, bool]], list[str]]
 
 
 def load_input(path: Path) -> Loaded:
+    from citelens.read.formats import read_bytes, read_data, sniff
+
     suffix = path.suffix.lower()
     if suffix in (".bib", ".bibtex"):
         return _load_bibtex(path)
     if suffix == ".ris":
         return _load_ris(path)
+    if suffix in (".tex", ".bbl"):
+        from citelens.read.tex import read_tex
+
+        return Loaded(read_tex(path), "latex")
+    data = read_bytes(path)
+    kind = sniff(data, suffix)
+    if kind == "csljson":
+        return _load_csl_json(path, data)
+    if kind not in ("text",):
+        return Loaded(read_data(data, kind, str(path)), kind)
     text, sha = read_article_text(path)
     try:
         article = parse_article(text, str(path), sha)
@@ -103,10 +134,21 @@ def _article_from_lines(path: Path, sha: str, lines: list[tuple[str, int]]) -> A
 
 # --- BibTeX ------------------------------------------------------------------------------
 
+def _delatex(value: str) -> str:
+    if "\\" not in value:
+        return value
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return LatexNodes2Text().latex_to_text(value)
+    except Exception:  # pylatexenc is lenient; an odd group keeps the raw text
+        return value
+
+
 def _bib_authors(value: str) -> list[Author]:
     authors = []
     for name in re.split(r"\s+and\s+", value.strip()):
-        name = name.strip().strip("{}")
+        name = _delatex(name).strip().strip("{}")
         if not name or name.lower() == "others":
             continue
         if "," in name:
@@ -132,7 +174,8 @@ def _parsed_from_fields(fields: dict[str, str], style: str = "unknown") -> Parse
     def clean(value: str | None) -> str | None:
         if value is None:
             return None
-        value = re.sub(r"[{}]", "", str(value)).strip()
+        value = _delatex(str(value))  # LaTeX accents and commands: M{\"u}ller -> Müller
+        value = re.sub(r"[{}]", "", value).strip()
         return " ".join(value.split()) or None
 
     pages = clean(fields.get("pages"))
@@ -176,6 +219,7 @@ def _load_bibtex(path: Path) -> Loaded:
         fields = {f.key.lower(): f.value for f in entry.fields}
         parsed = _parsed_from_fields(fields, "bibtex")
         raw = _format_raw(parsed) or entry.key
+        parsed.key = entry.key
         article.references.append(Reference(index=index, raw=raw, parsed=parsed, line=0))
     if not article.references:
         raise InputError(f"{path}: no BibTeX entry could be read" + (f" ({len(warnings)} failed)" if warnings else ""))
@@ -204,7 +248,43 @@ def _load_ris(path: Path) -> Loaded:
             "url": (e.get("urls") or [None])[0],
         }
         parsed = _parsed_from_fields({k: v for k, v in fields.items() if v}, "ris")
+        parsed.key = e.get("id") or None
         article.references.append(Reference(index=index, raw=_format_raw(parsed), parsed=parsed, line=0))
     if not article.references:
         raise InputError(f"{path}: no RIS record could be read")
     return Loaded(article, "ris")
+
+
+# --- CSL-JSON ----------------------------------------------------------------------------
+
+def _load_csl_json(path: Path, data: bytes) -> Loaded:
+    import hashlib
+    import json
+
+    try:
+        items = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a readable CSL-JSON file: {exc}") from None
+    if isinstance(items, dict):
+        items = items.get("items") or [items]
+    if not isinstance(items, list):
+        raise InputError(f"{path}: not a CSL-JSON list of items")
+    article = Article(path=str(path), title=path.stem, sha256=hashlib.sha256(data).hexdigest())
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        authors = " and ".join(f"{a.get('family', '')}, {a.get('given', '')}".strip(", ")
+                               for a in item.get("author") or [] if isinstance(a, dict))
+        issued = (item.get("issued") or {}).get("date-parts") or [[None]]
+        year = issued[0][0] if issued and issued[0] else None
+        fields = {"author": authors, "title": item.get("title"), "journal": item.get("container-title"),
+                  "volume": item.get("volume"), "number": item.get("issue"), "pages": item.get("page"),
+                  "year": str(year or ""), "doi": item.get("DOI"), "pmid": item.get("PMID"),
+                  "pmcid": item.get("PMCID"), "url": item.get("URL")}
+        parsed = _parsed_from_fields({k: str(v) for k, v in fields.items() if v}, "unknown")
+        parsed.key = str(item["id"]) if item.get("id") is not None else None
+        article.references.append(Reference(index=len(article.references) + 1, raw=_format_raw(parsed),
+                                            parsed=parsed, line=0))
+    if not article.references:
+        raise InputError(f"{path}: no CSL-JSON item could be read")
+    return Loaded(article, "csljson")
