@@ -44,6 +44,7 @@ class ParsedReference:
     pmcid: str | None = None
     url: str | None = None
     style: CitationStyle = "unknown"
+    key: str | None = None  # the user's own key, for an entry of a .bib or .ris file
 
     @property
     def pages(self) -> str | None:
@@ -67,6 +68,7 @@ class ParsedReference:
             "pmcid": self.pmcid,
             "url": self.url,
             "style": self.style,
+            "key": self.key,
         }
 
     @classmethod
@@ -88,6 +90,7 @@ class ParsedReference:
             pmcid=data.get("pmcid"),
             url=data.get("url"),
             style=data.get("style") or "unknown",
+            key=data.get("key"),
         )
 
 
