@@ -59,16 +59,19 @@ class BatchResult:
         return any(refs[s] or claims[s] for s in fail_on)
 
 
-def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | None = None,
+def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Settings, *, log: Log | None = None,
               advance: Advance | None = None, articles: Callable[[int, int], None] | None = None,
               stats: Stats | None = None) -> BatchResult:
     """Check every input of `specs`. `advance(done, total)` follows the unique references looked up,
-    `articles(done, total)` the articles assessed; `stats` (if given) counts the requests as they go."""
+    `articles(done, total)` the articles assessed; `stats` (if given) counts the requests as they go.
+    `store` may be a function that opens it: it is called only when some input is usable, so that
+    unusable inputs leave no database behind."""
     say = log or (lambda message: None)
     result = BatchResult(stats=stats or Stats())
     paths, result.errors = collect_paths(specs)
     result.skipped = skipped_files(specs)
     article_ids: list[int] = []
+    usable = []
     for path, explicit in paths:
         try:
             loaded = load_input(path)
@@ -80,6 +83,12 @@ def run_batch(specs: list[str], store: Store, settings: Settings, *, log: Log | 
                 result.skipped.append(f"{exc}; skipped")
             continue
         result.warnings.extend(loaded.warnings)
+        usable.append((path, loaded))
+    if not usable:
+        return result
+    if not isinstance(store, Store):
+        store = store()
+    for path, loaded in usable:
         article_ids.append(store.save_article(loaded.article))
         say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
             f"{len(loaded.article.claims)} claims")

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from citelens import __version__
-from citelens.defaults import DEFAULT_DB
+from citelens.defaults import DEFAULT_DB, ENV_DB
 from citelens.errors import (
     EXIT_FAIL_ON,
     EXIT_INTERNAL,
@@ -67,10 +67,64 @@ def friendly_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class ConfigError(click.ClickException):
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"citelens: error: {self.message}", err=True)
+
+
+def _config_default(key: str, fallback: Any = None) -> Any:
+    """A default from citelens.toml / [tool.citelens] (flags and the environment win)."""
+    from citelens.settings import load_config
+
+    try:
+        return load_config().get(key, fallback)
+    except CitelensError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    return value or os.environ.get(ENV_DB) or _config_default("db") or DEFAULT_DB
+
+
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB, show_default=True,
-    help="SQLite database file.",
+    "--db", "db_path", type=click.Path(dir_okay=False), default=None, callback=_db_default,
+    help=f"SQLite database file [default: ${ENV_DB}, 'db' in citelens.toml, or {DEFAULT_DB}].",
 )
+article_option = click.option(
+    "--article", "article_key", help="Article id or path (default: the latest; 'all' for every article).")
+
+
+def _need_db(db_path: str, hint: str = "check ARTICLE") -> None:
+    if not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'citelens {hint} --db {db_path}' first", 2)
+
+
+def _articles(store: Store, key: str | None) -> list[int]:
+    from citelens.store import article_ids
+
+    return article_ids(store, key)
+
+
+def _write_reports(reports: list[dict[str, Any]], report_path: str | None, jsonl_path: str | None) -> None:
+    from citelens.output import render, report_format
+
+    if report_path:
+        Path(report_path).write_text(render(reports, report_format(report_path)), encoding="utf-8")
+        click.echo(f"report written to {report_path}")
+    if jsonl_path:
+        text = render(reports, "jsonl")
+        if jsonl_path == "-":
+            click.echo(text, nl=False)
+        else:
+            Path(jsonl_path).write_text(text, encoding="utf-8")
+            click.echo(f"JSON Lines written to {jsonl_path}")
+
+
 article_arg = click.argument("article", required=False)  # a file or a URL
 
 
@@ -101,27 +155,44 @@ def ingest(article: str | None, db_path: str) -> None:
     )
 
 
+@cli.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@friendly_errors
+def list_articles(db_path: str, as_json: bool) -> None:
+    """List the articles in the database: id, file, when checked, references and claims by status."""
+    from citelens.output.terminal import print_article_list
+    from citelens.store import article_summaries
+
+    _need_db(db_path)
+    rows = article_summaries(Store(db_path))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    print_article_list(rows)
+
+
 @cli.command()
 @db_option
-@click.option("--article", "article_key", help="Article id or path (default: the latest).")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of tables.")
+@article_option
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report instead of tables "
+              "(a list of reports with --article all).")
 @click.option("--claims/--no-claims", default=True, help="List the claims too.")
 @friendly_errors
 def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> None:
     """Print what the database holds for an article."""
     from citelens.output import build_report
 
-    if not Path(db_path).exists():
-        fail(f"{db_path}: no such database; run 'citelens ingest ARTICLE --db {db_path}' first", 2)
+    _need_db(db_path, "ingest ARTICLE")
     store = Store(db_path)
-    stored = store.load(store.find_article(article_key))
-    report = build_report(stored)
+    reports = [build_report(store.load(i)) for i in _articles(store, article_key)]
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(reports if article_key == "all" else reports[0], ensure_ascii=False, indent=2))
         return
     from citelens.output.terminal import print_report
 
-    print_report(report, show_claims=claims)
+    for report in reports:
+        print_report(report, show_claims=claims)
 
 
 EXIT_CODES_HELP = (
@@ -135,10 +206,19 @@ def fail_on_option(default: str) -> Callable[[F], F]:
     from citelens.records import CLAIM_STATUSES, REFERENCE_STATUSES
 
     return click.option(
-        "--fail-on", default=default, show_default=True,
+        "--fail-on", default=None,
         help="Exit 1 when any reference or claim has one of these statuses (comma-separated; any of "
-             + ", ".join((*REFERENCE_STATUSES, *CLAIM_STATUSES)) + ").",
+             + ", ".join((*REFERENCE_STATUSES, *CLAIM_STATUSES)) + ") "
+             + f"[default: fail_on of citelens.toml, else {default or 'none'}].",
     )
+
+
+def _fail_on(value: str | None, default: str) -> str:
+    """--fail-on as given, else the config file's fail_on, else `default`."""
+    if value is not None:
+        return value
+    configured = _config_default("fail_on")
+    return str(configured) if configured is not None else default
 
 
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar: only the final summary.")
@@ -204,29 +284,39 @@ def _on_terminal(quiet: bool) -> bool:
               help="Response cache folder (default: $CITELENS_CACHE_DIR, the checkout's cache/, or the user cache).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON report to this file ('-' for stdout).")
-@click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
+@click.option("--jobs", type=click.IntRange(1, 32), default=None, help="Lookups in parallel [default: 6].")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Also write a report: .html (self-contained, for a browser), .md, .csv, .json or .jsonl.")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write JSON Lines: one reference per line ('-' for stdout).")
 @fail_on_option("")
 @quiet_option
 def check(article: str | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
-          json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> None:
+          json_path: str | None, jobs: int | None, report_path: str | None, jsonl_path: str | None,
+          fail_on: str | None, quiet: bool) -> None:
     """Ingest ARTICLE, resolve its references against Crossref and PubMed, assess its claims, report."""
-    sys.exit(_run_check(article, db_path, offline, refresh, cache_dir, json_path, jobs, fail_on, quiet))
+    sys.exit(_run_check(article, db_path, offline, refresh, cache_dir, json_path, jobs, fail_on, quiet,
+                        report_path, jsonl_path))
 
 
 @friendly_errors
 def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
-               json_path: str | None, jobs: int, fail_on: str, quiet: bool) -> int:
+               json_path: str | None, jobs: int | None, fail_on: str | None, quiet: bool,
+               report_path: str | None = None, jsonl_path: str | None = None) -> int:
+    from citelens.output import report_format
     from citelens.output.terminal import print_report
     from citelens.pipeline import check_article
     from citelens.resolve import Stats, stage_fraction
     from citelens.settings import Settings
 
     _refuse_contradictions(offline, refresh)
-    fail_statuses = _fail_statuses(fail_on)
+    fail_statuses = _fail_statuses(_fail_on(fail_on, ""))
     path = article or default_article()
     parsed = load_article(path)
+    if report_path:
+        report_format(report_path)  # a bad extension fails before anything is stored
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
-    store = Store(db_path)
+    store = lambda: Store(db_path)  # noqa: E731 - opened only once the input is known to be usable
     stats = Stats()
     if _on_terminal(quiet):
         from rich.console import Console
@@ -242,8 +332,10 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
             bar.articles(1, 1)
     else:
         result = check_article(path, store, settings, article=parsed, stats=stats)
-    if json_path == "-":
-        click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+    if json_path == "-" or jsonl_path == "-":
+        if json_path == "-":
+            click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+        _write_reports([result.report], report_path, jsonl_path)
     else:
         print_report(result.report, show_claims=False)
         click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
@@ -252,8 +344,49 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
             Path(json_path).write_text(json.dumps(result.report, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
             click.echo(f"JSON report written to {json_path}")
+        _write_reports([result.report], report_path, jsonl_path)
     _warn_unchecked([result.report], len(result.kept))
     return _exit_code([result.report], fail_statuses, len(result.kept))
+
+
+@cli.command()
+@click.argument("bibliography", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True,
+              help="Where to write the corrected bibliography.")
+@click.option("--dry-run", is_flag=True, help="Print a diff of what would change and write nothing.")
+@db_option
+@click.option("--offline", is_flag=True, help="Use only cached responses.")
+@click.option("--refresh", is_flag=True, help="Refetch and re-check everything.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
+@friendly_errors
+def fix(bibliography: Path, output: str, dry_run: bool, db_path: str, offline: bool, refresh: bool,
+        cache_dir: Path | None) -> None:
+    """Check BIBLIOGRAPHY (.bib or .ris) and write it corrected: verified and discrepant entries get the real
+    record's fields, with a comment saying what changed; keys, other fields and other entries stay as they are."""
+    from citelens.output.fix import unified_diff
+    from citelens.pipeline import fix_file
+    from citelens.settings import Settings
+
+    settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir)
+    outcome = fix_file(bibliography, lambda: Store(db_path), settings)
+    for line in outcome.warnings:
+        click.echo(f"citelens: warning: {line}", err=True)
+    result = outcome.fix
+    counts = outcome.check.report["summary"]["references"]
+    summary = (f"{len(result.fixes)} entries corrected, {result.untouched} unchanged "
+               f"({', '.join(f'{k} {v}' for k, v in counts.items())})")
+    if dry_run:
+        from citelens.read.article import read_article_text
+
+        original, _ = read_article_text(bibliography)
+        click.echo(unified_diff(original, result.text, str(bibliography)), nl=False)
+        click.echo(f"citelens: {summary}; nothing written (--dry-run)", err=True)
+        return
+    if output == "-":
+        click.echo(result.text, nl=False)
+    else:
+        Path(output).write_text(result.text, encoding="utf-8")
+    click.echo(f"citelens: {summary}" + ("" if output == "-" else f" -> {output}"), err=True)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -264,31 +397,36 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
 @click.option("--refresh", is_flag=True, help="Refetch and re-check everything (a failed refetch keeps the verdict).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Write a report: .json (list of per-article reports), .md or .csv.")
+              help="Write a report: .json (list of per-article reports), .md, .csv, .html or .jsonl.")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write JSON Lines: one reference per line.")
 @fail_on_option("not_found,retracted")
 @quiet_option
 @click.option("-v", "--verbose", is_flag=True, help="Log each step on stderr (what was read, looked up, resolved).")
-def batch(paths: tuple[str, ...], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
-          report_path: str | None, fail_on: str, quiet: bool, verbose: bool) -> None:
+def batch(paths: tuple[str, ...], db_path: str, jobs: int | None, offline: bool, refresh: bool,
+          cache_dir: Path | None, report_path: str | None, jsonl_path: str | None, fail_on: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Check every article, reference list (.txt), BibTeX (.bib) or RIS (.ris) file in PATHS (files, folders, globs)."""
-    code = _run_batch(list(paths), db_path, jobs, offline, refresh, cache_dir, report_path, fail_on, quiet, verbose)
+    code = _run_batch(list(paths), db_path, jobs, offline, refresh, cache_dir, report_path, fail_on, quiet, verbose,
+                      jsonl_path)
     sys.exit(code)
 
 
 @friendly_errors
-def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh: bool, cache_dir: Path | None,
-               report_path: str | None, fail_on: str, quiet: bool = False, verbose: bool = False) -> int:
+def _run_batch(paths: list[str], db_path: str, jobs: int | None, offline: bool, refresh: bool,
+               cache_dir: Path | None, report_path: str | None, fail_on: str | None, quiet: bool = False,
+               verbose: bool = False, jsonl_path: str | None = None) -> int:
     from citelens.batch import run_batch
-    from citelens.output import render, report_format
+    from citelens.output import report_format
     from citelens.output.terminal import batch_summary
     from citelens.resolve import Stats
     from citelens.settings import Settings
 
     _refuse_contradictions(offline, refresh)
-    fail_statuses = _fail_statuses(fail_on)
+    fail_statuses = _fail_statuses(_fail_on(fail_on, "not_found,retracted"))
     fmt = report_format(report_path) if report_path else None
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
-    store = Store(db_path)
+    store = lambda: Store(db_path)  # noqa: E731 - opened only when some input is usable
     stats = Stats()
     log = (lambda line: click.echo(f"citelens: {line}", err=True)) if verbose else None
     if _on_terminal(quiet):
@@ -303,13 +441,12 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
         result = run_batch(paths, store, settings, log=log, stats=stats)
     for line in result.errors + result.warnings + result.skipped:
         click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)
-    batch_summary(result.reports, result.stats)
-    if result.skipped:
-        n = len(result.skipped)
-        click.echo(f"{n} file{'' if n == 1 else 's'} skipped (listed above)")
-    if report_path and fmt:
-        Path(report_path).write_text(render(result.reports, fmt), encoding="utf-8")
-        click.echo(f"report written to {report_path}")
+    if result.reports:
+        batch_summary(result.reports, result.stats)
+        if result.skipped:
+            n = len(result.skipped)
+            click.echo(f"{n} file{'' if n == 1 else 's'} skipped (listed above)")
+        _write_reports(result.reports, report_path if fmt else None, jsonl_path)
     if result.errors or not result.reports:
         if not result.reports and not result.errors:
             click.echo("citelens: error: no input to check", err=True)
@@ -321,7 +458,8 @@ def _run_batch(paths: list[str], db_path: str, jobs: int, offline: bool, refresh
 @cli.command()
 @click.argument("fmt", metavar="{bibtex,csljson,ris}", type=click.Choice(["bibtex", "csljson", "ris"]))
 @db_option
-@click.option("--article", "article_key", help="Article id or path (default: the latest; 'all' for every article).")
+@click.option("--article", "article_key",
+              help="Article id or path, or 'all' (default: every article, deduplicated by DOI).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True,
               help="File to write.")
 @click.option("--status", "statuses", default="verified,discrepant,retracted", show_default=True,
@@ -335,13 +473,13 @@ def export(fmt: str, db_path: str, article_key: str | None, output: str, statuse
     """Export the resolved references as BibTeX, CSL-JSON or RIS, built from the real records."""
     from citelens.output import export_references
 
-    if not Path(db_path).exists():
-        fail(f"{db_path}: no such database; run 'citelens check ARTICLE --db {db_path}' first", 2)
+    _need_db(db_path)
     store = Store(db_path)
-    if article_key == "all":
-        stored = [store.load(a["id"]) for a in store.list_articles()]
-    else:
-        stored = [store.load(store.find_article(article_key))]
+    ids = _articles(store, article_key or "all")
+    if article_key is None and len(ids) > 1:
+        click.echo(f"citelens: exporting all {len(ids)} articles of {db_path}, each work once (deduplicated by "
+                   "DOI); use --article ID for one", err=True)
+    stored = [store.load(i) for i in ids]
     text = export_references(stored, fmt, statuses=statuses, include_unresolved=include_unresolved,
                              abstracts=abstracts)
     if output == "-":
@@ -354,9 +492,10 @@ def export(fmt: str, db_path: str, article_key: str | None, output: str, statuse
 @cli.command()
 @click.argument("article", required=False)
 @db_option
+@article_option
 @click.option("--offline", is_flag=True, help="Re-checks use only cached responses.")
 @friendly_errors
-def tui(article: str | None, db_path: str, offline: bool) -> None:
+def tui(article: str | None, db_path: str, article_key: str | None, offline: bool) -> None:
     """Browse the claims beside their source abstracts, the references beside the real records, and record
     your own verdicts. ARTICLE is an article file (ingested and checked if new) or an article id."""
     from citelens.errors import InputError
@@ -366,9 +505,16 @@ def tui(article: str | None, db_path: str, offline: bool) -> None:
 
     from .tui.services import pipeline_checker
 
+    if article_key and article_key != "all":
+        article = article or article_key
     if not article and not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'citelens check ARTICLE --db {db_path}' first", 2)
-    parsed = load_article(article) if article and not article.isdigit() else None
+    parsed = None
+    if article and not article.isdigit():
+        from citelens.read import load_input
+
+        bibliography = Path(article).suffix.lower() in (".bib", ".bibtex", ".ris")
+        parsed = load_input(Path(article)).article if bibliography else load_article(article)
     store = Store(db_path)
     if parsed is not None:
         try:

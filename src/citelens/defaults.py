@@ -8,6 +8,7 @@ from __future__ import annotations
 # --- input ----------------------------------------------------------------------------
 MAX_ARTICLE_BYTES = 20 * 10**6  # larger files are refused with a clear message
 DEFAULT_DB = "citelens.db"
+ENV_DB = "CITELENS_DB"  # the database when --db is not given
 
 # --- API endpoints (overridable by environment) ----------------------------------------
 ENV_CROSSREF_URL = "CITELENS_CROSSREF_URL"

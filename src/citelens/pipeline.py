@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from citelens.errors import InputError
 from citelens.output import build_report
 from citelens.read import load_article
 from citelens.records import Article, Resolution
@@ -14,6 +16,9 @@ from citelens.resolve import CrossrefClient, Fetcher, Progress, PubMedClient, Re
 from citelens.resolve.state import keep_known
 from citelens.settings import Settings
 from citelens.store import Store
+
+if TYPE_CHECKING:
+    from citelens.output.fix import FixResult
 
 
 def build_resolver(settings: Settings, stats: Stats | None = None) -> tuple[Resolver, Fetcher]:
@@ -83,9 +88,37 @@ def assess_claims(store: Store, article_id: int) -> None:
     store.save_assessments(article_id, assess_article(stored))
 
 
-def check_article(path: str | Path, store: Store, settings: Settings, *, progress: Progress | None = None,
-                  article: Article | None = None, stats: Stats | None = None) -> CheckResult:
+def fix_file(path: Path, store: Store | Callable[[], Store], settings: Settings, *,
+             progress: Progress | None = None) -> FixOutcome:
+    """Check bibliography `path` (.bib or .ris) and give its corrected text (see output.fix)."""
+    from citelens.output.fix import fix_bibliography
+    from citelens.read import load_input
+    from citelens.read.article import read_article_text
+
+    if path.suffix.lower() not in (".bib", ".bibtex", ".ris"):
+        raise InputError(f"{path}: fix takes a .bib or .ris file")
+    loaded = load_input(path)  # every check of the file happens before the database is opened
+    text, _ = read_article_text(path)
+    if not isinstance(store, Store):
+        store = store()
+    result = check_article(path, store, settings, progress=progress, article=loaded.article)
+    stored = store.load(result.article_id)
+    return FixOutcome(result, fix_bibliography(path, text, stored.references), loaded.warnings)
+
+
+@dataclass
+class FixOutcome:
+    check: CheckResult
+    fix: FixResult
+    warnings: list[str]
+
+
+def check_article(path: str | Path, store: Store | Callable[[], Store], settings: Settings, *,
+                  progress: Progress | None = None, article: Article | None = None,
+                  stats: Stats | None = None) -> CheckResult:
     parsed = article or load_article(path)
+    if not isinstance(store, Store):
+        store = store()  # opened only once the input is known to be usable
     article_id = store.save_article(parsed)
     stats = stats or Stats()
     resolver, _ = build_resolver(settings, stats)

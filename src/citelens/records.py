@@ -68,7 +68,7 @@ class ParsedReference:
             "pmcid": self.pmcid,
             "url": self.url,
             "style": self.style,
-            **({"key": self.key} if self.key else {}),
+            "key": self.key,
         }
 
     @classmethod

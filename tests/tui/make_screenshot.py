@@ -3,7 +3,7 @@
     python tests/tui/make_screenshot.py
 
 Checks the example article offline (from the committed cache) in a temporary folder, opens the
-app at 100x32 on the partial claim "Among individuals with the GG genotype ...", gives it a
+app at 80x24 on the partial claim "Among individuals with the GG genotype ...", gives it a
 verdict and saves the screen.
 """
 
@@ -30,7 +30,7 @@ TARGET = ROOT / "docs" / "tui-main.svg"
 
 async def shoot(store: Store, target: Path) -> None:
     app = make_app(store, 1)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f", "f")  # the partial claims
         claims = app.screen.query_one("#claims", ClaimList)
         for _ in range(len(app.session.claims)):

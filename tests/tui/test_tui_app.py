@@ -57,12 +57,14 @@ async def wait_for_check(app: CitelensApp, pilot) -> None:
 # --- navigation ---------------------------------------------------------------------------
 
 
-async def test_starts_on_the_first_claim(store: Store) -> None:
+async def test_starts_on_the_first_claim_that_has_a_source(store: Store) -> None:
     app = make_app(store, 1)
     async with app.run_test(size=SIZE):
         assert isinstance(app.screen, MainScreen)
-        first = app.session.claims[0]
+        first = next(c for c in app.session.claims if c.references)
+        assert first is not app.session.claims[0]  # the article opens with uncited sentences
         assert claim_list(app).highlighted_claim_id == first.claim.id
+        assert "Source [" in text_of(app, "#claim-sources")
         assert text_of(app, "#claim-text") == first.claim.text
         assert app.screen.focused is claim_list(app)
         assert len(shown_claim_ids(app)) == 162
@@ -72,7 +74,7 @@ async def test_down_and_j_move_the_selection_and_the_pane_follows(store: Store) 
     app = make_app(store, 1)
     claims = [c.claim for c in app.session.claims]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down")
+        await pilot.press("home", "down")
         assert claim_list(app).highlighted_claim_id == claims[1].id
         assert text_of(app, "#claim-text") == claims[1].text
         await pilot.press("j", "j")
@@ -89,6 +91,7 @@ async def test_moving_into_the_next_section_skips_its_heading(store: Store) -> N
     claims = [c.claim for c in app.session.claims]
     first_of_second = next(i for i, c in enumerate(claims) if c.section != claims[0].section)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("home")
         for _ in range(first_of_second):
             await pilot.press("down")
         assert claim_list(app).highlighted_claim_id == claims[first_of_second].id
@@ -99,11 +102,13 @@ async def test_a_click_selects_a_claim(store: Store) -> None:
     app = make_app(store, 1)
     claims = [c.claim for c in app.session.claims]
     async with app.run_test(size=SIZE) as pilot:
-        # row 0 is the section heading, row 1 the first claim: row 3 is the third claim
-        await pilot.click("#claims", offset=(10, 3))
+        # row 0 is the section heading, row 1 the first claim
+        await pilot.press("home", "down", "down")
         await pilot.pause()
-        assert claim_list(app).highlighted_claim_id == claims[2].id
-        assert text_of(app, "#claim-text") == claims[2].text
+        await pilot.click("#claims", offset=(10, 1))
+        await pilot.pause()
+        assert claim_list(app).highlighted_claim_id == claims[0].id
+        assert text_of(app, "#claim-text") == claims[0].text
 
 
 async def test_tab_moves_between_the_panes(store: Store) -> None:
@@ -467,7 +472,7 @@ async def test_e_writes_the_bibtex_file(store: Store, tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await pilot.pause()
-        target = tmp_path / "citelens-1.bib"
+        target = tmp_path / "oxytocin-sensitivity.bib"  # named after the article
         assert asked == [1]
         assert target.read_text(encoding="utf-8").startswith("@article{chen2011,")
         assert any(str(target) in n.message for n in app._notifications)
@@ -477,7 +482,7 @@ async def test_e_without_an_exporter_warns(store: Store, tmp_path: Path) -> None
     app = make_app(store, 1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
-        assert not (tmp_path / "citelens-1.bib").exists()
+        assert not (tmp_path / "oxytocin-sensitivity.bib").exists()
         assert any("not available" in n.message for n in app._notifications)
 
 
@@ -589,3 +594,66 @@ async def test_a_recheck_that_cannot_reach_the_sources_keeps_the_verdict(db_path
         resolution = app.session.reference(4).resolution
         assert resolution.status == "discrepant" and resolution.match is not None
         assert any(n.startswith("refresh failed on ") for n in resolution.notes)
+
+
+# --- everyday use: bibliographies, narrow terminals, several articles ---------------------------
+
+BIBLIOGRAPHY = EXAMPLE.parents[1] / "tests" / "data" / "batch" / "my-bibliography.bib"
+
+
+async def test_a_bibliography_opens_on_its_references_with_keys_and_lines(store: Store) -> None:
+    from citelens.read import load_input
+
+    article_id = store.save_article(load_input(BIBLIOGRAPHY).article)
+    app = make_app(store, article_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReferencesScreen)
+        heading = text_of(app, "#ref-heading")
+        assert "key chen2011" in heading and "my-bibliography.bib:1" in heading
+        await pilot.press("down")
+        assert "key rimmele2009 · my-bibliography.bib:14" in text_of(app, "#ref-heading")
+
+
+async def test_below_100_columns_the_panes_stack(store: Store) -> None:
+    app = make_app(store, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        left = app.screen.query_one("#left-pane").region
+        detail = app.screen.query_one("#detail").region
+        assert app.screen.has_class("-narrow")
+        assert detail.y >= left.bottom and detail.width == left.width == 80
+    app = make_app(store, 1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        left = app.screen.query_one("#left-pane").region
+        detail = app.screen.query_one("#detail").region
+        assert detail.x >= left.right and detail.y == left.y
+
+
+async def test_claims_show_on_up_to_two_lines_of_the_width(store: Store) -> None:
+    app = make_app(store, 1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        claims = claim_list(app)
+        width = claims.scrollable_content_region.width - 1
+        prompts = [o.prompt.plain for o in claims.options if o.id and not o.id.startswith("section:")]
+        long_ones = [p for p in prompts if p.endswith("…")]
+        assert long_ones and all(len(p) <= 2 * (width + 1) for p in prompts)
+        assert max(len(p) for p in prompts) > width  # a second line is used, not a 22-character cut
+
+
+async def test_a_switches_to_another_article(store: Store) -> None:
+    from citelens.read import load_input
+    from citelens.tui.screens.articles import ArticlesScreen
+
+    other = store.save_article(load_input(BIBLIOGRAPHY).article)
+    app = make_app(store, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, ArticlesScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.article_id == other
+        assert isinstance(app.screen, ReferencesScreen)
+        assert "2 references" in app.sub_title

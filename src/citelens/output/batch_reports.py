@@ -1,4 +1,5 @@
-"""Batch reports written as JSON (a list of per-article reports), Markdown or CSV, by file extension."""
+"""Reports written as JSON (a list of per-article reports), Markdown, CSV, HTML or JSON Lines (one
+reference per line), chosen by the file's extension."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from citelens.errors import InputError
+from citelens.output.readable import cited_as, discrepancies_text
 
-REPORT_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+REPORT_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
+                  ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
 
 def report_format(path: str) -> str:
     fmt = REPORT_FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: report files end in .json, .md or .csv")
+        raise InputError(f"{path}: report files end in .json, .md, .csv, .html or .jsonl")
     return fmt
 
 
@@ -26,11 +29,28 @@ def render(reports: list[dict[str, Any]], fmt: str) -> str:
         return json.dumps(reports, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv(reports)
+    if fmt == "jsonl":
+        return jsonl(reports)
+    if fmt == "html":
+        from citelens.output.html_report import render_html
+
+        return render_html(reports)
     return _markdown(reports)
 
 
+def jsonl(reports: list[dict[str, Any]]) -> str:
+    """JSON Lines: one reference per line, the report's reference object with its article's path and
+    title (`article`, `article_title`) added."""
+    lines = []
+    for report in reports:
+        for ref in report["references"]:
+            lines.append(json.dumps({"article": report["article"]["path"],
+                                     "article_title": report["article"]["title"], **ref}, ensure_ascii=False))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def _discrepancies(ref: dict[str, Any]) -> str:
-    return "; ".join(f"{d['field']}: cited {d['cited']}, actual {d['actual']}" for d in ref["discrepancies"])
+    return discrepancies_text(ref)
 
 
 def _csv(reports: list[dict[str, Any]]) -> str:
@@ -47,8 +67,33 @@ def _csv(reports: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+def _cell(text: Any, empty: str = "—") -> str:
+    value = " ".join(str(text if text is not None else "").split())
+    return (value or empty).replace("|", "\\|")
+
+
+def _words(status: str | None) -> str:
+    return (status or "not checked").replace("_", " ")
+
+
+def _counts_line(counts: Counter[str]) -> str:
+    return ", ".join(f"{_words(k)}: {v}" for k, v in sorted(counts.items())) or "nothing checked"
+
+
+def _cited(ref: dict[str, Any]) -> str:
+    key = (ref.get("parsed") or {}).get("key")
+    return cited_as(ref) + (f" [{key}]" if key else "")
+
+
+def _real(ref: dict[str, Any]) -> str:
+    match = ref.get("match")
+    if not match:
+        return ""
+    ids = ", ".join(x for x in (f"doi {match['doi']}" if match.get("doi") else "",
+                                f"PMID {match['pmid']}" if match.get("pmid") else "") if x)
+    return f"{match.get('title') or ''}" + (f" ({ids})" if ids else "")
+
+
 
 
 def _markdown(reports: list[dict[str, Any]]) -> str:
@@ -58,16 +103,15 @@ def _markdown(reports: list[dict[str, Any]]) -> str:
         counts = Counter(r["status"] for r in report["references"])
         total.update(counts)
         lines += [f"## {report['article']['title']} ({Path(report['article']['path']).name})", "",
-                  ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())), "",
-                  "| # | status | reference | real record | wrong fields |", "|---|---|---|---|---|"]
+                  _counts_line(counts), "",
+                  "| # | status | cited as | reference | real record | wrong fields |",
+                  "|---|---|---|---|---|---|"]
         for ref in report["references"]:
-            match = ref["match"] or {}
-            real = f"{match.get('title') or ''} (doi {match.get('doi')})" if match else ""
-            lines.append(f"| {ref['index']} | {ref['status']} | {_cell(ref['raw'])} | {_cell(real)} | "
-                         f"{_cell(_discrepancies(ref))} |")
+            lines.append(f"| {ref['index']} | {_cell(_words(ref['status']))} | {_cell(_cited(ref))} | "
+                         f"{_cell(ref['raw'])} | {_cell(_real(ref))} | {_cell(_discrepancies(ref), '')} |")
         claims = Counter(c["status"] for c in report["claims"] if c["status"])
         if claims:
-            lines += ["", "Claims: " + ", ".join(f"{k} {v}" for k, v in sorted(claims.items()))]
+            lines += ["", "Claims: " + _counts_line(claims)]
         lines.append("")
-    lines += ["## Overall", "", ", ".join(f"{k}: {v}" for k, v in sorted(total.items())), ""]
+    lines += ["## Overall", "", _counts_line(total), ""]
     return "\n".join(lines)

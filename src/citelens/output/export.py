@@ -7,10 +7,13 @@ whose status is in `DEFAULT_STATUSES` are written; with `include_unresolved=True
 follow, built from their parsed fields and carrying a note that says their status.
 
 Conventions
-- Keys: first author's family name folded to ASCII lower case, the year, and the first
-  significant word of the title (`chen2011common`); a key already taken gets a, b, ..., z,
-  aa, ... (`chen2011commona`). Keys depend only on the records and their order.
-- The same work (same DOI, or same PMID) cited twice is written once, under its first key.
+- Keys: an entry read from the user's `.bib` or `.ris` keeps the user's key (`chen2011`), so
+  every `\\cite` still works. Other keys are the first author's family name folded to ASCII
+  lower case, the year, and the first significant word of the title (`chen2011common`); a key
+  already taken gets a, b, ..., z, aa, ... (`chen2011commona`). Keys depend only on the records
+  and their order.
+- The same work (same DOI, or same PMID) cited twice is written once, under its first key; so
+  is a reference that did not resolve (same cited DOI, or same first author, year and title).
 - BibTeX is pure ASCII: LaTeX specials are escaped (`\\&`, `\\%`, `\\$`, `\\#`, `\\_`, `\\{`,
   `\\}`), accented letters become `{\\'a}`-style macros, dashes and double quotes become TeX
   ligatures, and title words with inner capitals (`OXTR`, `mRNA`) are braced so that styles
@@ -238,39 +241,68 @@ def _statuses(statuses: Iterable[str] | str) -> set[str]:
 
 def _items(articles: list[StoredArticle], statuses: set[str], include_unresolved: bool,
            abstracts: bool) -> list[_Item]:
-    items: list[_Item] = []
-    seen: set[str] = set()
-    used: set[str] = set()
+    chosen: list[tuple[_Item, str | None]] = []
+    seen: dict[str, int] = {}
     for article in articles:
         for stored in article.references:
-            item, identity = _item(stored, statuses, include_unresolved, abstracts)
-            if item is None or identity in seen:
+            item, identities = _item(stored, statuses, include_unresolved, abstracts)
+            if item is None:
                 continue
-            seen.add(identity)
+            user_key = stored.reference.parsed.key
+            earlier = next((seen[i] for i in identities if i in seen), None)
+            if earlier is not None:  # written once; under the user's key when any citation of it has one
+                if user_key and not chosen[earlier][1]:
+                    chosen[earlier] = (chosen[earlier][0], user_key)
+                continue
+            seen.update((i, len(chosen)) for i in identities)
+            chosen.append((item, user_key))
+    # the user's own keys (from a .bib or .ris) first, so that every \cite in their paper still works
+    used: set[str] = set()
+    for item, user_key in chosen:
+        if user_key and user_key not in used:
+            item.key = user_key
+            used.add(user_key)
+    for item, _ in chosen:
+        if not item.key:
             first = item.authors[0].family if item.authors else None
             item.key = _unique(base_key(first, item.year, item.title), used)
-            items.append(item)
-    return items
+    return [item for item, _ in chosen]
+
+
+def cited_identity(parsed: ParsedReference) -> str:
+    """What makes two cited references the same work when neither resolved: the cited DOI or PMID,
+    else the first author, the year and the folded title."""
+    if parsed.doi:
+        return f"doi:{parsed.doi.lower()}"
+    if parsed.pmid:
+        return f"pmid:{parsed.pmid}"
+    family = ascii_fold(parsed.authors[0].family) if parsed.authors else ""
+    title = " ".join(re.findall(r"[a-z0-9]+", ascii_fold(parsed.title or "")))
+    return f"cited:{family}|{parsed.year or ''}|{title}"
 
 
 def _item(stored: StoredReference, statuses: set[str], include_unresolved: bool,
-          abstracts: bool) -> tuple[_Item | None, str]:
+          abstracts: bool) -> tuple[_Item | None, list[str]]:
+    """The entry of one reference, and the identities that make a later one a duplicate of it."""
     resolution = stored.resolution
     status = resolution.status if resolution else "unchecked"
     match = resolution.match if resolution else None
+    raw = f"raw:{raw_key(stored.reference.raw)}"
     if status in statuses and match is not None:
         retracted = status == "retracted" or match.retracted
         item = _from_work(match, status_note("retracted") if retracted else None, abstracts)
+        identities = [raw]
         if item.doi:
-            return item, f"doi:{item.doi.lower()}"
+            identities.append(f"doi:{item.doi.lower()}")
         if item.pmid:
-            return item, f"pmid:{item.pmid}"
-        return item, f"raw:{raw_key(stored.reference.raw)}"
+            identities.append(f"pmid:{item.pmid}")
+        return item, identities
     if status in statuses or include_unresolved:
         parsed = stored.reference.parsed
         note = status_note(status)
-        return _from_parsed(parsed, note), f"raw:{raw_key(stored.reference.raw)}"
-    return None, ""
+        identities = [raw, cited_identity(parsed)] if parsed.title or parsed.doi or parsed.pmid else [raw]
+        return _from_parsed(parsed, note), identities
+    return None, []
 
 
 # --- BibTeX --------------------------------------------------------------------------------

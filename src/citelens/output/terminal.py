@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -166,3 +167,33 @@ def run_progress(console: Console, requests: Callable[[], int], *, articles: int
                _LiveText(lambda: f"requests {requests()}"), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True, refresh_per_second=8) as progress:
         yield RunProgress(progress, articles, references)
+
+
+def _counts(counts: dict[str, int]) -> Text:
+    return Text(", ").join(Text(f"{k.replace('_', ' ')} {v}", style=STATUS_STYLES.get(k, ""))
+                           for k, v in counts.items())
+
+
+def print_article_list(rows: list[dict[str, Any]]) -> None:
+    """`citelens list`: one row per article of the database."""
+    table = Table(title="Articles", expand=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("file", ratio=1, min_width=24, overflow="fold")
+    table.add_column("checked", no_wrap=True)
+    table.add_column("references / claims by status", ratio=1, min_width=24)
+    for row in rows:
+        checked = (row["checked_at"] or "never")[:16].replace("T", " ")
+        path = Path(row["path"])
+        try:
+            folder = str(path.parent.relative_to(Path.cwd()))
+        except ValueError:
+            folder = str(path.parent)
+        file = Text(path.name)
+        if folder not in ("", "."):
+            file.append(f"\n{folder}", style="dim")
+        counts = Text.assemble("refs: ", _counts(row["references"]))
+        if row["claims"]:
+            counts.append("\nclaims: ")
+            counts.append_text(_counts(row["claims"]))
+        table.add_row(str(row["id"]), file, checked, counts)
+    Console().print(table)

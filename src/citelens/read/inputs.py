@@ -145,11 +145,24 @@ def _delatex(value: str) -> str:
         return value
 
 
-def _bib_authors(value: str) -> list[Author]:
+#: How bibliographies write "and the other authors": BibTeX `and others`, RIS/CSL `et al.`.
+ET_AL_NAMES = frozenset({"others", "et al.", "et al", "et. al.", "etal", "and others", "..."})
+
+
+def is_et_al(name: str) -> bool:
+    return " ".join(name.strip().strip("{}").lower().split()) in ET_AL_NAMES
+
+
+def _bib_authors(value: str) -> tuple[list[Author], bool]:
+    """The authors of a BibTeX `author` field, and whether it ends in `and others` (et al.)."""
     authors = []
+    et_al = False
     for name in re.split(r"\s+and\s+", value.strip()):
         name = _delatex(name).strip().strip("{}")
-        if not name or name.lower() == "others":
+        if not name:
+            continue
+        if is_et_al(name):
+            et_al = True
             continue
         if "," in name:
             family, _, given = name.partition(",")
@@ -157,7 +170,7 @@ def _bib_authors(value: str) -> list[Author]:
             parts = name.split()
             family, given = parts[-1], " ".join(parts[:-1])
         authors.append(Author(family.strip().strip("{}"), given.strip().strip("{}")))
-    return authors
+    return authors, et_al
 
 
 def _format_raw(p: ParsedReference) -> str:
@@ -170,7 +183,7 @@ def _format_raw(p: ParsedReference) -> str:
     return " ".join(x for x in parts if x).strip()
 
 
-def _parsed_from_fields(fields: dict[str, str], style: str = "unknown") -> ParsedReference:
+def _parsed_from_fields(fields: dict[str, str], style: str = "unknown", key: str | None = None) -> ParsedReference:
     def clean(value: str | None) -> str | None:
         if value is None:
             return None
@@ -188,13 +201,14 @@ def _parsed_from_fields(fields: dict[str, str], style: str = "unknown") -> Parse
     doi = clean(fields.get("doi"))
     if doi:
         doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I).lower()
+    authors, et_al = _bib_authors(fields.get("author", ""))
     return ParsedReference(
-        authors=_bib_authors(fields.get("author", "")), title=clean(fields.get("title")),
+        authors=authors, et_al=et_al, title=clean(fields.get("title")),
         container_title=clean(fields.get("journal") or fields.get("booktitle") or fields.get("journaltitle")),
         volume=clean(fields.get("volume")), issue=clean(fields.get("number") or fields.get("issue")),
         first_page=first, last_page=last, year=int(year_match.group(0)) if year_match else None,
         doi=doi, pmid=clean(fields.get("pmid")), pmcid=clean(fields.get("pmcid")), url=clean(fields.get("url")),
-        style=style,
+        style=style, key=key or None,
     )
 
 
@@ -217,10 +231,11 @@ def _load_bibtex(path: Path) -> Loaded:
     article = Article(path=str(path), title=path.stem, sha256=sha)
     for index, entry in enumerate(library.entries, 1):
         fields = {f.key.lower(): f.value for f in entry.fields}
-        parsed = _parsed_from_fields(fields, "bibtex")
+        parsed = _parsed_from_fields(fields, "bibtex", entry.key)
         raw = _format_raw(parsed) or entry.key
-        parsed.key = entry.key
-        article.references.append(Reference(index=index, raw=raw, parsed=parsed, line=0))
+        start = entry.start_line
+        article.references.append(Reference(index=index, raw=raw, parsed=parsed,
+                                            line=start + 1 if isinstance(start, int) else 0))
     if not article.references:
         raise InputError(f"{path}: no BibTeX entry could be read" + (f" ({len(warnings)} failed)" if warnings else ""))
     return Loaded(article, "bibtex", warnings)
@@ -237,8 +252,11 @@ def _load_ris(path: Path) -> Loaded:
     except Exception as exc:  # rispy raises plain exceptions on malformed files
         raise InputError(f"{path}: not a readable RIS file: {exc}") from None
     article = Article(path=str(path), title=path.stem, sha256=sha)
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if re.match(r"^\s*TY\s{2}-", line)]
     for index, e in enumerate(entries, 1):
         authors = e.get("authors") or e.get("first_authors") or []
+        et_al = any(is_et_al(a) for a in authors)
+        authors = [a for a in authors if not is_et_al(a)]
         fields = {
             "author": " and ".join(authors), "title": e.get("title") or e.get("primary_title"),
             "journal": e.get("journal_name") or e.get("secondary_title") or e.get("alternate_title3"),
@@ -247,9 +265,10 @@ def _load_ris(path: Path) -> Loaded:
             "year": e.get("year") or (e.get("publication_year") or ""), "doi": e.get("doi"),
             "url": (e.get("urls") or [None])[0],
         }
-        parsed = _parsed_from_fields({k: v for k, v in fields.items() if v}, "ris")
-        parsed.key = e.get("id") or None
-        article.references.append(Reference(index=index, raw=_format_raw(parsed), parsed=parsed, line=0))
+        parsed = _parsed_from_fields({k: v for k, v in fields.items() if v}, "ris", e.get("id"))
+        parsed.et_al = parsed.et_al or et_al
+        line = starts[index - 1] if index - 1 < len(starts) else 0
+        article.references.append(Reference(index=index, raw=_format_raw(parsed), parsed=parsed, line=line))
     if not article.references:
         raise InputError(f"{path}: no RIS record could be read")
     return Loaded(article, "ris")

@@ -8,6 +8,8 @@ works, claim assessments), `verdicts` (the reviewer's own verdicts, which nothin
 
 from __future__ import annotations
 
+from typing import Any
+
 from citelens.records import StoredArticle, StoredClaim, StoredReference, raw_key
 from citelens.store.articles import ArticleTables
 from citelens.store.database import SCHEMA_VERSION
@@ -19,4 +21,13 @@ class Store(ArticleTables, ResultColumns, VerdictTable):
     """All reads and writes of the database go through here."""
 
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoredArticle", "StoredClaim", "StoredReference", "raw_key"]
+def article_ids(store: Store, key: str | int | None = None) -> list[int]:
+    return store.article_ids(key)
+
+
+def article_summaries(store: Store) -> list[dict[str, Any]]:
+    return store.summaries()
+
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoredArticle", "StoredClaim", "StoredReference", "article_ids",
+           "article_summaries", "raw_key"]

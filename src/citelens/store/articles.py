@@ -87,6 +87,29 @@ class ArticleTables(Database):
             "from articles a order by a.id"
         ))
 
+    def summaries(self) -> list[dict[str, Any]]:
+        """One row per article: id, path, title, when ingested and checked, counts by status."""
+        refs: dict[int, dict[str, int]] = {}
+        for r in self.db.query("select article_id, coalesce(status, 'unchecked') as s, count(*) as n "
+                               "from [references] group by article_id, s order by article_id, s"):
+            refs.setdefault(r["article_id"], {})[r["s"]] = r["n"]
+        claims: dict[int, dict[str, int]] = {}
+        for r in self.db.query("select article_id, coalesce(status, 'unchecked') as s, count(*) as n "
+                               "from claims group by article_id, s order by article_id, s"):
+            claims.setdefault(r["article_id"], {})[r["s"]] = r["n"]
+        return [{"id": a["id"], "path": a["path"], "title": a["title"], "ingested_at": a["ingested_at"],
+                 "checked_at": a["checked_at"], "references": refs.get(a["id"], {}),
+                 "claims": claims.get(a["id"], {})} for a in self.list_articles()]
+
+    def article_ids(self, key: str | int | None = None) -> list[int]:
+        """`find_article`, except that 'all' gives every article (an error when there is none)."""
+        if key == "all":
+            ids = [int(a["id"]) for a in self.list_articles()]
+            if not ids:
+                raise InputError("the database holds no article yet: run 'citelens check ARTICLE' first")
+            return ids
+        return [self.find_article(key)]
+
     def find_article(self, key: str | int | None = None) -> int:
         """An article id from an id, a path, or None (the only or the latest article)."""
         if key is None:

@@ -39,6 +39,7 @@ STAGE_NAMES = frozenset({"identifiers", "citation match", "records", "searching"
                          "cross-walk"})
 
 DARK_THEME = "textual-dark"
+NARROW_BELOW = 100  # columns
 LIGHT_THEME = "textual-light"
 
 # status colours that the theme does not name; chosen to read on both backgrounds
@@ -63,9 +64,12 @@ class CitelensApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "citelens"
     ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    """Below NARROW_BELOW columns the screens stack their panes (list above, detail below)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
+        Binding("a", "articles", "Articles", show=False),
         Binding("e", "export", "Export", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
@@ -83,6 +87,9 @@ class CitelensApp(App[None]):
         self.exporter = exporter
         self.selected_reference: int | None = None
         self.theme = DARK_THEME
+        self._set_titles()
+
+    def _set_titles(self) -> None:
         self.title = self.session.article.title or "citelens"
         self.sub_title = f"{len(self.session.claims)} claims · {len(self.session.references)} references"
 
@@ -103,9 +110,27 @@ class CitelensApp(App[None]):
 
     def on_mount(self) -> None:
         # pushed rather than returned by get_default_screen, which would skip the screen's CSS_PATH
-        self.push_screen(MainScreen(self.session))
+        self._open_screens()
         if self.session.article.checked_at is None and self.checker is not None:
             self.start_check(None)
+
+    def _open_screens(self) -> None:
+        """The claims; for a bibliography (no claims) the references on top."""
+        self.push_screen(MainScreen(self.session))
+        if not self.session.claims and self.session.references:
+            self.push_screen(ReferencesScreen(self.session, self.selected_reference))
+
+    def switch_article(self, article_id: int) -> None:
+        """Show another article of the database (`a`)."""
+        if self._check_running():
+            self.notify("Wait for the check to finish.", severity="warning")
+            return
+        self.session = Session.open(self.session.store, article_id)
+        self.selected_reference = None
+        self._set_titles()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._open_screens()
 
     # --- the background check -------------------------------------------------------
 
@@ -202,11 +227,29 @@ class CitelensApp(App[None]):
             self.selected_reference = index
         self.push_screen(ReferencesScreen(self.session, self.selected_reference))
 
+    def action_articles(self) -> None:
+        from .screens.articles import ArticlesScreen
+
+        def chosen(article_id: int | None) -> None:
+            if article_id is not None and article_id != self.article_id:
+                self.switch_article(article_id)
+
+        self.push_screen(ArticlesScreen(self.session.store.summaries(), self.article_id), chosen)
+
+    def export_path(self) -> Path:
+        """`e` writes `<article>.bib` in the working directory (`<article>-citelens.bib` when the article
+        is that very .bib file)."""
+        article = Path(self.session.article.path)
+        path = Path.cwd() / f"{article.stem}.bib"
+        if path.resolve() == article.resolve():
+            path = Path.cwd() / f"{article.stem}-citelens.bib"
+        return path
+
     def action_export(self) -> None:
         if self.exporter is None:
             self.notify("BibTeX export is not available here (no exporter).", severity="warning")
             return
-        path = Path.cwd() / f"citelens-{self.article_id}.bib"
+        path = self.export_path()
         try:
             path.write_text(self.exporter(self.article_id), encoding="utf-8")
         except (CitelensError, OSError) as exc:

@@ -7,12 +7,16 @@ the same Content reads well in the dark and the light theme.
 from __future__ import annotations
 
 import re
+import textwrap
+from pathlib import Path
 
 from textual.content import Content
 
 from citelens.store import StoredClaim, StoredReference
 
 from ..records import ParsedReference, Verdict, Work
+
+CLAIM_LINES = 2  # the claim list shows each claim on at most this many lines
 
 CLAIM_STATUS_STYLES = {
     "supported": "$cl-supported",
@@ -96,16 +100,30 @@ def verdict_badge(verdict: Verdict | None) -> Content:
     return verdict_chip(verdict.verdict)
 
 
-def claim_prompt(sc: StoredClaim) -> Content:
-    """One line of the claim list: status badge, reviewer badge, the claim's text."""
+def claim_prompt(sc: StoredClaim, width: int = 0, lines: int = CLAIM_LINES) -> Content:
+    """The claim list's entry: status badge, reviewer badge, the claim's text, cut with an ellipsis to fit
+    `lines` lines of `width` cells (0: not cut)."""
     status = sc.status or "uncited"
     parts: list[Content] = [Content.styled(CLAIM_BADGES.get(status, "  ? "), f"bold {CLAIM_STATUS_STYLES[status]}"),
                             Content(" ")]
     badge = verdict_badge(sc.verdict)
     if badge.plain:
         parts += [badge, Content(" ")]
-    parts.append(Content(" ".join(sc.claim.text.split())))
+    text = " ".join(sc.claim.text.split())
+    if width > 0:
+        text = fit_lines(text, width, lines, sum(p.cell_length for p in parts))
+    parts.append(Content(text))
     return Content.assemble(*parts)
+
+
+def fit_lines(text: str, width: int, lines: int, indent: int = 0) -> str:
+    """`text` cut (with an ellipsis) so that, after `indent` cells, it wraps to at most `lines` lines."""
+    wrapped = textwrap.wrap("\x00" * indent + text, width=max(width, indent + 8), break_on_hyphens=False)
+    if len(wrapped) <= lines:
+        return text
+    kept = wrapped[:lines]
+    kept[-1] = kept[-1][: max(0, width - 1)].rstrip() + "…"
+    return " ".join(kept).replace("\x00", "")
 
 
 def section_prompt(section: str, count: int) -> Content:
@@ -134,8 +152,19 @@ def reference_prompt(sr: StoredReference) -> Content:
     parsed = sr.reference.parsed
     return Content.assemble(
         Content.styled(f"{sr.reference.index:>2} ", "dim"), Content.styled(badge, style), Content(" "),
-        Content.styled(cited_as(parsed), "bold"), Content(" "), Content(parsed.title or sr.reference.raw),
+        Content.styled(parsed.key or cited_as(parsed), "bold"), Content(" "), Content(parsed.title or sr.reference.raw),
     )
+
+
+def reference_location(sr: StoredReference, article_path: str) -> str:
+    """`key chen2011 · refs.bib:12`: the user's key (from a .bib or .ris) and where the entry is."""
+    parts = []
+    if sr.reference.parsed.key:
+        parts.append(f"key {sr.reference.parsed.key}")
+    if article_path:
+        name = Path(article_path).name
+        parts.append(f"{name}:{sr.reference.line}" if sr.reference.line else name)
+    return " · ".join(parts)
 
 
 def reference_title(sr: StoredReference) -> str:

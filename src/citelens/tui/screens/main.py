@@ -90,7 +90,7 @@ class MainScreen(CitelensScreen):
     def _show_claim(self, event: ClaimList.ClaimHighlighted) -> None:
         self._current = event.claim_id
         claim = self.session.claim(event.claim_id) if event.claim_id else None
-        self.query_one("#detail", ClaimDetail).show(claim, self.refs)
+        self.query_one("#detail", ClaimDetail).show(claim, self.refs, self.session.article.path)
 
     def _selected(self) -> str | None:
         claim_id = self.query_one("#claims", ClaimList).highlighted_claim_id
@@ -102,7 +102,7 @@ class MainScreen(CitelensScreen):
         claim = self.session.claim(claim_id)
         if claim is not None:
             self.query_one("#claims", ClaimList).refresh_claim(claim)
-            self.query_one("#detail", ClaimDetail).show(claim, self.refs)
+            self.query_one("#detail", ClaimDetail).show(claim, self.refs, self.session.article.path)
 
     # --- search and filters -----------------------------------------------------------
 

@@ -63,7 +63,7 @@ class ReferencesScreen(CitelensScreen):
         self.citelens.selected_reference = event.index
         sr = self.session.reference(event.index) if event.index is not None else None
         citing = len(self.session.citing(event.index)) if event.index is not None else 0
-        self.query_one("#reference-detail", ReferenceDetail).show(sr, citing)
+        self.query_one("#reference-detail", ReferenceDetail).show(sr, citing, self.session.article.path)
 
     def action_recheck(self, refresh: bool = False) -> None:
         if self.selected is not None:

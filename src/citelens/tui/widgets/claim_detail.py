@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
@@ -92,7 +94,7 @@ class ClaimDetail(ScrollPane):
         yield Static(id="claim-notes")
         yield Static(id="claim-sources")
 
-    def show(self, sc: StoredClaim | None, refs: dict[int, StoredReference]) -> None:
+    def show(self, sc: StoredClaim | None, refs: dict[int, StoredReference], article_path: str = "") -> None:
         self.claim_id = sc.claim.id if sc else None
         heading = self.query_one("#claim-heading", Static)
         text = self.query_one("#claim-text", Static)
@@ -101,7 +103,9 @@ class ClaimDetail(ScrollPane):
         notes = self.query_one("#claim-notes", Static)
         sources = self.query_one("#claim-sources", Static)
         if sc is None:
-            heading.update(Content.styled("No claim matches the filters.", "dim italic"))
+            empty = "No claim matches the filters." if refs or not article_path else \
+                "This file has no claims (a bibliography or a reference list): R shows its references."
+            heading.update(Content.styled(empty, "dim italic"))
             for widget in (text, meta, links, notes, sources):
                 widget.update("")
             return
@@ -111,7 +115,9 @@ class ClaimDetail(ScrollPane):
             verdict_chip(verdict, full=True) if verdict else Content.styled("none (1-5)", "dim"),
         ))
         text.update(Content(sc.claim.text))
-        kind = "table row" if sc.claim.kind == "table_row" else f"line {sc.claim.line}"
+        name = Path(article_path).name if article_path else "line"
+        kind = "table row" if sc.claim.kind == "table_row" else f"{name}:{sc.claim.line}" if article_path \
+            else f"line {sc.claim.line}"
         meta.update(Content.styled(f"{sc.claim.section or '(no section)'} · {kind}", "dim"))
         links.update(links_content(sc, refs))
         note_parts: list[Content] = []

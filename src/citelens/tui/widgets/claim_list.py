@@ -38,6 +38,17 @@ class ClaimList(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.claim_count = 0
+        self._claims: list[StoredClaim] = []
+        self._width = 0
+
+    def _prompt_width(self) -> int:
+        """Cells per line for a claim (0 before the first layout)."""
+        return max(0, self.scrollable_content_region.width - 1)
+
+    def on_resize(self) -> None:
+        width = self._prompt_width()
+        if width and width != self._width and self._claims:
+            self.show_claims(self._claims, keep=self.highlighted_claim_id)
 
     @property
     def highlighted_claim_id(self) -> str | None:
@@ -49,16 +60,20 @@ class ClaimList(OptionList):
     def show_claims(self, claims: list[StoredClaim], keep: str | None = None) -> None:
         """Replace the list; keep the cursor on claim `keep` when it is still shown, else the first claim."""
         options: list[Option] = []
+        self._claims = claims
+        self._width = width = self._prompt_width()
         by_section: dict[str, list[StoredClaim]] = {}
         for sc in claims:
             by_section.setdefault(sc.claim.section, []).append(sc)
         for number, (section, members) in enumerate(by_section.items()):
             options.append(Option(section_prompt(section, len(members)), id=f"{SECTION_PREFIX}{number}",
                                   disabled=True))
-            options.extend(Option(claim_prompt(sc), id=sc.claim.id) for sc in members)
+            options.extend(Option(claim_prompt(sc, width), id=sc.claim.id) for sc in members)
         self.claim_count = len(claims)
         shown = {sc.claim.id for sc in claims}
-        target = keep if keep in shown else next(iter(by_section.values()))[0].claim.id if by_section else None
+        # the cursor starts on the first claim that has a source (most claims cite nothing)
+        first = next((sc.claim.id for sc in claims if sc.references), claims[0].claim.id if claims else None)
+        target = keep if keep in shown else first
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             if target is not None:
@@ -68,7 +83,7 @@ class ClaimList(OptionList):
     def refresh_claim(self, sc: StoredClaim) -> None:
         """Redraw one claim's line (after a verdict)."""
         try:
-            self.replace_option_prompt(sc.claim.id, claim_prompt(sc))
+            self.replace_option_prompt(sc.claim.id, claim_prompt(sc, self._width))
         except OptionDoesNotExist:  # the claim is filtered out
             return
 

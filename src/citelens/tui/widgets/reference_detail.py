@@ -16,7 +16,7 @@ from textual.widgets import Static
 from citelens.store import StoredReference
 
 from ...records import Author, ParsedReference, Work
-from ..styling import DIFF_STYLE, HEADING_STYLE, cited_as, reference_status_text, reference_urls
+from ..styling import DIFF_STYLE, HEADING_STYLE, cited_as, reference_location, reference_status_text, reference_urls
 from .scroll_pane import ScrollPane
 
 # row label, discrepancy fields that mark the row, cited value, record value
@@ -89,8 +89,9 @@ def fields_table(sr: StoredReference, colours: dict[str, str]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("field", no_wrap=True)
-    table.add_column("cited", ratio=1)
-    table.add_column("record" if work else "record (none)", ratio=1)
+    # one line per field: a long title ends in an ellipsis (the whole string is under "As printed")
+    table.add_column("cited", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("record" if work else "record (none)", ratio=1, no_wrap=True, overflow="ellipsis")
     for label, _ in FIELD_ROWS:
         if not cited[label] and not actual.get(label):
             continue
@@ -156,10 +157,12 @@ class ReferenceDetail(ScrollPane):
 
     def on_mount(self) -> None:
         self._shown: tuple[StoredReference | None, int] = (None, 0)
+        self._article_path = ""
         self.watch(self.app, "theme", lambda _: self._render_shown(), init=False)
 
-    def show(self, sr: StoredReference | None, citing: int = 0) -> None:
+    def show(self, sr: StoredReference | None, citing: int = 0, article_path: str = "") -> None:
         self._shown = (sr, citing)
+        self._article_path = article_path
         self._render_shown()
         self.scroll_home(animate=False)
 
@@ -179,6 +182,9 @@ class ReferenceDetail(ScrollPane):
         if res:
             heading.append(Content.styled(f"  confidence {res.confidence:.2f}", "dim"))
         heading.append(Content.styled(f"  cited by {citing} claim{'s' if citing != 1 else ''}", "dim"))
+        where = reference_location(sr, self._article_path)
+        if where:
+            heading.append(Content.assemble("\n", Content.styled(where, "dim")))
         statics["heading"].update(Content.assemble(*heading))
         differences = differences_content(sr)
         statics["differences"].update(differences)
