@@ -35,7 +35,7 @@ def test_check_with_no_network_and_an_empty_cache_exits_3_and_says_why(runner, t
         "(or CITELENS_CROSSREF_URL / CITELENS_EUTILS_URL) and run again."]
     assert "checked 0, unresolved 12, skipped 0 of 12 references" in result.stdout
     # --fail-on unresolved makes it a failure (1); a bad status is bad usage (2)
-    assert runner.invoke(cli, ["check", str(EXAMPLE), "--db", str(tmp_path / "x.db"), "--fail-on",
+    assert runner.invoke(cli, ["check", str(EXAMPLE), "--db", str(tmp_path / "x.db"), "--offline", "--fail-on",
                                "unresolved"]).exit_code == 1
     assert runner.invoke(cli, ["check", str(EXAMPLE), "--db", str(tmp_path / "x.db"), "--fail-on",
                                "bogus"]).exit_code == 2

@@ -97,7 +97,7 @@ class Unchecked:
         ordered = sorted(self.kinds.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
         why = ", ".join(f"{WHY[k]} {n}" if len(ordered) > 1 else WHY[k] for k, n in ordered)
         advice = "; ".join(dict.fromkeys(ADVICE[k] for k, _ in ordered))
-        noun = "reference" if self.unresolved == 1 else "references"
+        noun = "reference" if self.total == 1 else "references"
         return f"{self.unresolved} of {self.total} {noun} could not be checked ({why}): {advice}."
 
 

@@ -290,7 +290,7 @@ class StandIn:
         if self._server is not None:
             return self
         handler = type("StandInHandler", (_Handler,), {"standin": self})
-        server = ThreadingHTTPServer((self._host, self._port), handler)
+        server = _QuietServer((self._host, self._port), handler)
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="citelens-standin", daemon=True)
@@ -791,6 +791,17 @@ def _pubmed_sort(hits: list[Record], sort: str) -> list[Record]:
         return sorted(hits, key=key, reverse=True)
     # default ("most recent"): newest PMID first
     return sorted(hits, key=lambda r: int(r["pmid"]) if str(r["pmid"]).isdigit() else 0, reverse=True)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up (a timeout, a test's fault) leaves a broken pipe: expected, not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
