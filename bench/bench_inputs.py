@@ -39,7 +39,8 @@ def main() -> None:
     expected = json.loads((INPUTS / "expected.json").read_text(encoding="utf-8"))["references"]
     print(f"{'input':<22} {'refs right':>11} {'share':>6} {'pages':>5} {'s/page':>8} {'s total':>8} {'cpu s':>7}")
     total_right = total = 0
-    for name in ("article-1col.pdf", "article-2col.pdf", "article-20pages.pdf", "article.html", "article.docx",
+    for name in ("article-1col.pdf", "article-2col.pdf", "article-literatur.pdf", "article-noheading.pdf",
+                 "article-20pages.pdf", "article.html", "article.docx",
                  "article.nxml", "article.tex"):
         path = INPUTS / name
         times, cpu = [], []
