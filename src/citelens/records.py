@@ -44,6 +44,8 @@ class ParsedReference:
     pmcid: str | None = None
     url: str | None = None
     style: CitationStyle = "unknown"
+    # the labeller's reading: (label, start, end) character spans into the raw string
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def pages(self) -> str | None:
@@ -67,6 +69,7 @@ class ParsedReference:
             "pmcid": self.pmcid,
             "url": self.url,
             "style": self.style,
+            "spans": [{"label": lab, "start": start, "end": end} for lab, start, end in self.spans],
         }
 
     @classmethod
@@ -88,6 +91,7 @@ class ParsedReference:
             pmcid=data.get("pmcid"),
             url=data.get("url"),
             style=data.get("style") or "unknown",
+            spans=[(s["label"], int(s["start"]), int(s["end"])) for s in data.get("spans") or []],
         )
 
 
