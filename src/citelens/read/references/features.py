@@ -12,7 +12,7 @@ from __future__ import annotations
 from .tokens import Token
 
 # The reference model is trained with the rule parser's readings as extra features (see `rule_hints`).
-RULE_HINTS = False
+RULE_HINTS = True
 
 MONTHS = frozenset(
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "

@@ -120,11 +120,11 @@ def year_of(text: str) -> int | None:
 
 
 def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Token],
-         name_labeller: Callable[[list[Token]], list[str]] | None = None) -> ParsedReference:
+         name_labeller: Callable[[int, int], list[str]] | None = None) -> ParsedReference:
     """Set `parsed`'s bibliographic fields from the labelled spans of `raw` (identifiers are left as they are).
 
-    `name_labeller` labels the author list's tokens as persons (see `names`); without it the
-    rules split the list.
+    `name_labeller(lo, hi)` labels the tokens `tokens[lo:hi]` of the author list as persons (see
+    `names`); without it the rules split the list.
     """
     first: dict[str, Span] = {}
     for span in spans:
@@ -140,8 +140,11 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
             b += 1  # the period of the last initial: "Chen, F. S."
         text = raw[a:b]
         if name_labeller is not None:
-            inside = [t for t in tokens if a <= t.start and t.end <= b]
-            parsed.authors, parsed.et_al = persons_from(raw, inside, name_labeller(inside))
+            lo = next(k for k, t in enumerate(tokens) if t.start >= a)
+            hi = lo
+            while hi < len(tokens) and tokens[hi].end <= b:
+                hi += 1
+            parsed.authors, parsed.et_al = persons_from(raw, tokens[lo:hi], name_labeller(lo, hi))
         if not parsed.authors:
             parsed.authors, parsed.et_al = parse_authors(text)
         if not parsed.et_al:

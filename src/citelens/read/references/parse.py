@@ -16,7 +16,8 @@ from ...records import ParsedReference
 from ...refparse import parse_reference as parse_with_rules
 from .features import RULE_HINTS, rule_hints
 from .fields import fill, spans_from_labels
-from .tagger import label, label_names
+from .features import sequence_features
+from .tagger import tag, tag_names
 from .tokens import tokenize
 
 _LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+)?")
@@ -34,8 +35,9 @@ def parse_reference(raw: str, model: Path | None = None) -> ParsedReference:
     if not tokens:
         return parsed
     hints = rule_hints(raw, tokens, rules) if RULE_HINTS else None
-    spans = spans_from_labels(tokens, label(tokens, model, hints))
-    fill(parsed, raw, spans, tokens, lambda toks: label_names(toks, model))
+    features = sequence_features(tokens, hints)
+    spans = spans_from_labels(tokens, tag(features, model))
+    fill(parsed, raw, spans, tokens, lambda lo, hi: tag_names(features[lo:hi], model))
     for name in ("title", "container_title"):
         value = getattr(parsed, name)
         if value:

@@ -54,18 +54,26 @@ def _tagger(path: Path | None = None):  # type: ignore[no-untyped-def]
 
 def label(tokens: list[Token], path: Path | None = None, hints: list[str] | None = None) -> list[str]:
     """One label per token ("O" for none); `hints` are the rule parser's readings when the model uses them."""
-    if not tokens:
+    return tag(sequence_features(tokens, hints), path)
+
+
+def tag(features: list[list[str]], path: Path | None = None) -> list[str]:
+    """Labels for already computed token features (`features.sequence_features`)."""
+    if not features:
         return []
     import pycrfsuite
 
-    return list(_tagger(path).tag(pycrfsuite.ItemSequence(sequence_features(tokens, hints))))
+    return list(_tagger(path).tag(pycrfsuite.ItemSequence(features)))
 
 
-def label_names(tokens: list[Token], path: Path | None = None) -> list[str]:
-    """Person labels for the tokens of an author list (`names`); `path` is the reference model beside it."""
-    if not tokens:
+def tag_names(features: list[list[str]], path: Path | None = None) -> list[str]:
+    """Person labels (see `names`) for the features of an author list's tokens, cut out of the whole string's.
+
+    `path` is a reference model; the author-list model is the file beside it.
+    """
+    if not features:
         return []
     import pycrfsuite
 
     names = path.with_name(NAMES_MODEL_NAME) if path is not None else model_path(NAMES_MODEL_NAME)
-    return list(_tagger(names).tag(pycrfsuite.ItemSequence(sequence_features(tokens))))
+    return list(_tagger(names).tag(pycrfsuite.ItemSequence(features)))

@@ -183,22 +183,27 @@ def author_region(record: dict[str, Any]) -> tuple[int, int] | None:
     return spans[first]["start"], spans[last]["end"]
 
 
-def name_examples(records: Iterable[dict[str, Any]]) -> Iterator[tuple[list[Token], list[str]]]:
-    """Author lists with person labels: whole grobid-names strings, and the author spans of reference records."""
-    for record in records:
-        persons = record["fields"].get("authors") or []
-        if not persons:
-            continue
-        if record.get("corpus") == NAMES_FILE:
-            start, end = 0, len(record["string"])
-        else:
-            region = author_region(record)
-            if region is None:
-                continue
-            start, end = region
-        aligned = name_labels(record["string"][start:end], persons, start)
-        if aligned and aligned[0]:
-            yield aligned
+def name_example(record: dict[str, Any], tokens: list[Token], features: list[list[str]]) \
+        -> tuple[list[list[str]], list[str]] | None:
+    """An author list with person labels (whole grobid-names strings, the author spans of reference records):
+    the features of its tokens, cut out of the whole string's `features`, and the labels."""
+    persons = record["fields"].get("authors") or []
+    if not persons:
+        return None
+    if record.get("corpus") == NAMES_FILE:
+        start, end = 0, len(record["string"])
+    else:
+        region = author_region(record)
+        if region is None:
+            return None
+        start, end = region
+    aligned = name_labels(record["string"][start:end], persons, start)
+    if not aligned or not aligned[0]:
+        return None
+    lo = next((k for k, t in enumerate(tokens) if t.start == aligned[0][0].start), None)
+    if lo is None or lo + len(aligned[0]) > len(tokens):
+        return None
+    return features[lo: lo + len(aligned[0])], aligned[1]
 
 
 def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] | None = None,
@@ -213,16 +218,18 @@ def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] |
     names = pycrfsuite.Trainer(verbose=False)
     count = 0
     for record in records:
-        if names_out is not None:
-            for tokens, labels in name_examples([record]):
-                names.append(pycrfsuite.ItemSequence(sequence_features(tokens)), labels)
-        if record.get("corpus") == NAMES_FILE:
-            continue
         tokens, labels = token_labels(record)
         if not tokens:
             continue
         hints = rule_hints(record["string"], tokens, parse_with_rules(record["string"])) if RULE_HINTS else None
-        trainer.append(pycrfsuite.ItemSequence(sequence_features(tokens, hints)), labels)
+        features = sequence_features(tokens, hints)
+        if names_out is not None:
+            example = name_example(record, tokens, features)
+            if example is not None:
+                names.append(pycrfsuite.ItemSequence(example[0]), example[1])
+        if record.get("corpus") == NAMES_FILE:
+            continue
+        trainer.append(pycrfsuite.ItemSequence(features), labels)
         count += 1
     if names_out is not None:
         names.select("lbfgs", "crf1d")
