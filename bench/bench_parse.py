@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scoring.parse_eval import load_labelled, score
-from citelens.read.references.rules import parse_reference
+from citelens.read.references import parse_reference
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

@@ -35,8 +35,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from citelens.read.references.fields import expand_pages
-from citelens.read.references.parse import parse_reference
+from citelens.read.references import expand_pages
+from citelens.read.references import parse_reference
 from citelens.read.references.train import CORPUS_FILES, DEFAULT_CORPORA, load_records, train
 
 FIELDS = ("authors", "title", "container", "volume", "issue", "pages", "year", "doi")

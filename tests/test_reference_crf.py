@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citelens.read.references.parse import parse_reference
+from citelens.read.references import parse_reference
 from citelens.read.references.tagger import MODEL_NAME, NAMES_MODEL_NAME, model_path
 from citelens.read.references.tokens import tokenize
 

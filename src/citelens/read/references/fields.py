@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...refparse import expand_pages, parse_authors
+from .rules import expand_pages, parse_authors
 from ...records import ParsedReference
 from .names import persons_from
 from .tokens import Token
@@ -83,10 +83,17 @@ def clean_container(text: str) -> str | None:
 
 
 def clean_volume(text: str) -> tuple[str | None, str | None]:
-    """(volume, issue found inside the volume's span, as anystyle prints "10(2)")."""
-    text = _VOL_KW_RE.sub("", " ".join(text.split()))
+    """(volume, issue found inside the volume's span: "10(2)", "vol. 25, no. 1").
+
+    A year or day run into the volume ("2013;9", "15;54") is cut off: the volume follows the last ";".
+    """
+    text = " ".join(text.split())
+    if ";" in text:
+        text = text.rsplit(";", 1)[1]
+    text = _VOL_KW_RE.sub("", text)
     issue = None
-    m = re.search(r"\(([^()]{1,20})\)", text)
+    m = re.search(r"\(([^()]{1,20})\)", text) or re.search(
+        r"[,.]?\s*\b(?:no|nr|n|issue|iss|heft)\b\.?\s*([\w/-]{1,12})", text, re.I)
     if m:
         issue = m.group(1).strip() or None
         text = text[: m.start()]
@@ -170,6 +177,14 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
             if year is not None:
                 parsed.year = year
                 break
+    if parsed.year is None:
+        # no date was labelled: a year in a note ("Published online 2016") or run into the volume ("2013;9")
+        for span in spans:
+            if span[0] in ("note", "volume", "other", "issue"):
+                year = year_of(raw[span[1]: span[2]])
+                if year is not None and (span[0] != "volume" or ";" in raw[span[1]: span[2]]):
+                    parsed.year = year
+                    break
     if parsed.doi is None and "doi" in first:
         m = re.search(r"10\.\d{4,9}/\S+", raw[first["doi"][1]: first["doi"][2]])
         if m:

@@ -12,6 +12,7 @@ Training labels come from the corpora's `fields.authors` aligned to the author s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...records import Author
@@ -75,6 +76,7 @@ def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tu
 def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list[Author], bool]:
     """Group labelled tokens into authors; also say whether the list ends in "et al."."""
     people: list[list[tuple[str, int, int]]] = []
+    comma = []  # whether a comma stands inside the person ("Smith, J.")
     et_al = False
     for tok, lab in zip(tokens, labels):
         if lab == "E":
@@ -82,10 +84,14 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
             continue
         if lab in ("FB", "GB") or (lab in ("F", "G") and not people):
             people.append([])
+            comma.append(False)
         if lab in ("F", "FB", "G", "GB"):
             people[-1].append((lab[0], tok.start, tok.end))
+        elif lab == "O" and tok.text == "," and people:
+            comma[-1] = True
     authors: list[Author] = []
-    for parts in people:
+    vancouver: list[bool] = []
+    for parts, has_comma in zip(people, comma):
         fam = [p for p in parts if p[0] == "F"]
         giv = [p for p in parts if p[0] == "G"]
         family = raw[fam[0][1]: fam[-1][2]] if fam else ""
@@ -96,4 +102,28 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
         given = " ".join(given.split()).strip(" ,;")
         if family:
             authors.append(Author(family, given))
+            vancouver.append(bool(fam and giv and giv[0][1] > fam[-1][2] and not has_comma))
+    # Vancouver prints initials without periods ("Chen FS, Heinrichs M."): the last one's period is the sentence's
+    if authors and vancouver[-1] and re.fullmatch(r"[A-Z\u00c0-\u024f]{1,4}\.", authors[-1].given) \
+            and all("." not in a.given for a in authors[:-1]):
+        authors[-1] = Author(authors[-1].family, authors[-1].given[:-1])
     return authors, et_al
+
+
+def rule_name_hints(raw: str, tokens: list[Token], authors: list[Author]) -> list[str]:
+    """Per token of an author list, the person label the rule parser's authors give it ("-" when they do not align).
+
+    A hint for the author-list model, as `features.rule_hints` is for the reference model.
+    """
+    if not tokens:
+        return []
+    if authors:
+        aligned = name_labels(raw[tokens[0].start: tokens[-1].end],
+                              [{"family": a.family, "given": a.given} for a in authors], tokens[0].start)
+        if aligned is not None and len(aligned[0]) == len(tokens):
+            return aligned[1]
+    return ["-"] * len(tokens)
+
+
+def with_hints(features: list[list[str]], hints: list[str]) -> list[list[str]]:
+    return [[*f, "n=" + h] for f, h in zip(features, hints)]

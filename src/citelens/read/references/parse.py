@@ -13,10 +13,11 @@ import unicodedata
 from pathlib import Path
 
 from ...records import ParsedReference
-from ...refparse import parse_reference as parse_with_rules
+from .rules import parse_reference as parse_with_rules
 from .features import RULE_HINTS, rule_hints
 from .fields import fill, spans_from_labels
 from .features import sequence_features
+from .names import rule_name_hints, with_hints
 from .tagger import tag, tag_names
 from .tokens import tokenize
 
@@ -37,7 +38,12 @@ def parse_reference(raw: str, model: Path | None = None) -> ParsedReference:
     hints = rule_hints(raw, tokens, rules) if RULE_HINTS else None
     features = sequence_features(tokens, hints)
     spans = spans_from_labels(tokens, tag(features, model))
-    fill(parsed, raw, spans, tokens, lambda lo, hi: tag_names(features[lo:hi], model))
+
+    def names(lo: int, hi: int) -> list[str]:
+        hints = rule_name_hints(raw, tokens[lo:hi], rules.authors)
+        return tag_names(with_hints(features[lo:hi], hints), model)
+
+    fill(parsed, raw, spans, tokens, names)
     for name in ("title", "container_title"):
         value = getattr(parsed, name)
         if value:

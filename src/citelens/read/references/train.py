@@ -26,9 +26,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ...refparse import parse_reference as parse_with_rules
+from ...records import Author
+from .rules import parse_reference as parse_with_rules
 from .features import KEYWORDS, RULE_HINTS, rule_hints, sequence_features
-from .names import NAMES_MODEL_NAME, name_labels
+from .names import NAMES_MODEL_NAME, name_labels, rule_name_hints, with_hints
 from .tokens import Token, tokenize
 
 CORPUS_FILES = ("grobid-citations", "anystyle-core", "anystyle-good")
@@ -183,8 +184,8 @@ def author_region(record: dict[str, Any]) -> tuple[int, int] | None:
     return spans[first]["start"], spans[last]["end"]
 
 
-def name_example(record: dict[str, Any], tokens: list[Token], features: list[list[str]]) \
-        -> tuple[list[list[str]], list[str]] | None:
+def name_example(record: dict[str, Any], tokens: list[Token], features: list[list[str]],
+                 rule_authors: list[Author]) -> tuple[list[list[str]], list[str]] | None:
     """An author list with person labels (whole grobid-names strings, the author spans of reference records):
     the features of its tokens, cut out of the whole string's `features`, and the labels."""
     persons = record["fields"].get("authors") or []
@@ -203,7 +204,8 @@ def name_example(record: dict[str, Any], tokens: list[Token], features: list[lis
     lo = next((k for k, t in enumerate(tokens) if t.start == aligned[0][0].start), None)
     if lo is None or lo + len(aligned[0]) > len(tokens):
         return None
-    return features[lo: lo + len(aligned[0])], aligned[1]
+    hi = lo + len(aligned[0])
+    return with_hints(features[lo:hi], rule_name_hints(record["string"], tokens[lo:hi], rule_authors)), aligned[1]
 
 
 def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] | None = None,
@@ -221,10 +223,11 @@ def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] |
         tokens, labels = token_labels(record)
         if not tokens:
             continue
-        hints = rule_hints(record["string"], tokens, parse_with_rules(record["string"])) if RULE_HINTS else None
+        rules = parse_with_rules(record["string"])
+        hints = rule_hints(record["string"], tokens, rules) if RULE_HINTS else None
         features = sequence_features(tokens, hints)
         if names_out is not None:
-            example = name_example(record, tokens, features)
+            example = name_example(record, tokens, features, rules.authors)
             if example is not None:
                 names.append(pycrfsuite.ItemSequence(example[0]), example[1])
         if record.get("corpus") == NAMES_FILE:
