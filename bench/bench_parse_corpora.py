@@ -9,7 +9,8 @@ field, against each record's `fields` (derived from the upstream spans).
 With `--by-source` it first trains a second model on the train split minus whole GROBID source
 files (every source whose sha1 % 5 == 0 is held out), then scores that model on every record of
 the held-out sources: citation styles it never saw. anystyle's two files are one source each,
-so they cannot be split that way and stay in training.
+so they cannot be split that way and stay in training (the author-list model also learns from
+grobid-names' train split, whose source files are not reference lists).
 
 How fields are compared (the way the corpora's `fields` are derived):
 - text fields (title, container, volume, issue): NFKC, case-folded, outer punctuation and quotes
@@ -35,9 +36,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from citelens.read.references import expand_pages
-from citelens.read.references import parse_reference
-from citelens.read.references.train import CORPUS_FILES, DEFAULT_CORPORA, load_records, train
+from citelens.read.references import expand_pages, parse_reference
+from citelens.read.references.names import NAMES_MODEL_NAME
+from citelens.read.references.train import CORPUS_FILES, DEFAULT_CORPORA, NAMES_FILE, load_records, train
 
 FIELDS = ("authors", "title", "container", "volume", "issue", "pages", "year", "doi")
 _OUTER = " \t.,;:\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb()[]{}"
@@ -163,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         sources = {r["source"] for r in test_part}
         with tempfile.TemporaryDirectory() as tmp:
             model = Path(tmp) / "by-source.crfsuite"
-            train(train_part, model)
+            names = list(load_records(args.corpora, [NAMES_FILE]))
+            train(train_part + names, model, names_out=model.with_name(NAMES_MODEL_NAME))
             tally = score(test_part, model)
         print(f"split by source: trained on {len(train_part)} train strings of other sources; scored on all "
               f"{tally.n} strings of {len(sources)} held-out GROBID source files")

@@ -130,7 +130,7 @@ def test_never_crashes_and_spans_stay_inside(text):
                 max_size=60))
 def test_never_crashes_on_citation_fragments(parts):
     raw = "".join(parts)
-    for label, start, end in parse_reference(raw).spans:
+    for _label, start, end in parse_reference(raw).spans:
         assert 0 <= start < end <= len(raw)
 
 

@@ -136,7 +136,7 @@ def _word_features(w: str) -> tuple[str, str, list[str]]:
         return lw, lw, ["cls=" + lw]
     lw = w.lower()
     s = shape(w)
-    if w.isdigit():
+    if w.isdigit() and w.isascii():
         n = len(w)
         feats.append(f"nd={n if n < 5 else 5}")
         if n == 4 and 1500 <= int(w) <= 2039:
@@ -237,7 +237,8 @@ def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> li
         if i + 1 < n and not tokens[i + 1].space_before:
             f.append("nosp+1")
         ch = tok.text
-        if len(ch) == 1 and ch in QUOTES_OPEN and not in_quote and (tok.space_before or i == 0 or ch in "\u201c\u201e\u00ab"):
+        if len(ch) == 1 and ch in QUOTES_OPEN and not in_quote and (
+                tok.space_before or i == 0 or ch in "\u201c\u201e\u00ab"):
             in_quote = True
             f.append("qopen")
         elif len(ch) == 1 and ch in QUOTES_CLOSE and in_quote:

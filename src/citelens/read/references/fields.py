@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .rules import expand_pages, parse_authors
 from ...records import ParsedReference
 from .names import persons_from
+from .rules import expand_pages, parse_authors
 from .tokens import Token
 
 Span = tuple[str, int, int]
@@ -30,15 +30,21 @@ _PAGE_KW_RE = re.compile(r"^\s*(?:pp?|pages?|pgs?|S|seiten|págs?|art(?:icle)?\.
 _VOL_KW_RE = re.compile(r"^\s*(?:vols?|volume|bd|tome|t|v)\b\.?\s*:?\s*", re.I)
 _ISSUE_KW_RE = re.compile(r"^\s*(?:no|nr|num|number|issue|iss|heft|n|n°|nº|#)\b\.?\s*:?\s*|^\s*[n#][°º]?\s*", re.I)
 _VOLUME_RE = re.compile(r"[A-Za-z]?\d+[A-Za-z]?|\b[IVXLC]{1,7}\b")
+# the date a web page was read is not the work's year
+_ACCESSED_RE = re.compile(r"\b(?:accessed|cited|retrieved|viewed|consulted|consulté|acesso|acessado|abgerufen|"
+                          r"zugegriffen|consultado)\b", re.I)
 _IN_RE = re.compile(r"^\s*(?:in|dans|en|em)\s*:?\s+", re.I)
 _ABBREV_PERIOD_RE = re.compile(r"\w\.\s")
+# after "Trends Neurosci." the details go on ("35, 649", ", vol. 2"): that period is the abbreviation's,
+# whereas "Biol Lett. 2013;9" ends a sentence
+_DETAIL_AFTER_RE = re.compile(r"\.\s*(?:,|\d+\s*[,(:]|vol\b|pp?\b)", re.I)
 
 
 def spans_from_labels(tokens: list[Token], labels: list[str]) -> list[Span]:
     """Runs of tokens with one label, as (label, start, end) into the string; "O" runs are left out."""
     spans: list[Span] = []
     prev = "O"
-    for tok, lab in zip(tokens, labels):
+    for tok, lab in zip(tokens, labels, strict=True):
         if lab == "O":
             prev = lab
             continue
@@ -70,14 +76,13 @@ def clean_title(text: str) -> str | None:
 
 
 def clean_container(text: str) -> str | None:
+    """The journal or book; a final "." passed in is kept (the caller decides it closes an abbreviation)."""
     text = " ".join(text.split())
     text = _IN_RE.sub("", text)
     core = text.strip(_OUTER)
     if not core:
         return None
-    trailing = text[text.find(core) + len(core):]
-    # "Front. Psychol." keeps the period of its last abbreviation; "Biol Lett." loses the sentence's
-    if trailing.startswith(".") and _ABBREV_PERIOD_RE.search(core + " "):
+    if text[text.find(core) + len(core):].startswith("."):
         core += "."
     return core
 
@@ -104,8 +109,12 @@ def clean_volume(text: str) -> tuple[str | None, str | None]:
     return (core or None), issue
 
 
+_ARTICLE_NO_RE = re.compile(r"\b(?:art(?:icle)?\.?\s*(?:no|nr|number)?\.?|e-?location)\s*:?\s*([A-Za-z]{0,3}\d+)", re.I)
+
+
 def clean_issue(text: str) -> str | None:
     text = " ".join(text.split())
+    text = _ARTICLE_NO_RE.sub("", text)
     text = _ISSUE_KW_RE.sub("", strip_outer(text))
     core = strip_outer(text)
     return core or None
@@ -161,18 +170,24 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
         parsed.title = clean_title(raw[first["title"][1]: first["title"][2]])
     if "container_title" in first:
         _, a, b = first["container_title"]
-        parsed.container_title = clean_container(raw[a:b] + ("." if raw[b: b + 1] == "." else ""))
+        keep = raw[b: b + 1] == "." and (_ABBREV_PERIOD_RE.search(raw[a:b] + " ") is not None
+                                          or _DETAIL_AFTER_RE.match(raw, b) is not None)
+        parsed.container_title = clean_container(raw[a:b] + ("." if keep else ""))
     inner_issue = None
     if "volume" in first:
         parsed.volume, inner_issue = clean_volume(raw[first["volume"][1]: first["volume"][2]])
     if "issue" in first:
-        parsed.issue = clean_issue(raw[first["issue"][1]: first["issue"][2]])
+        issue_text = raw[first["issue"][1]: first["issue"][2]]
+        parsed.issue = clean_issue(issue_text)
+        article_no = _ARTICLE_NO_RE.search(issue_text)
+        if article_no and "pages" not in first:  # "Art. no. 2156" is the article's number: its pages
+            parsed.first_page = article_no.group(1)
     if parsed.issue is None and inner_issue:
         parsed.issue = inner_issue
     if "pages" in first:
         parsed.first_page, parsed.last_page = clean_pages(raw[first["pages"][1]: first["pages"][2]])
     for span in spans:
-        if span[0] == "date":
+        if span[0] == "date" and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[2]]):
             year = year_of(raw[span[1]: span[2]])
             if year is not None:
                 parsed.year = year
@@ -180,7 +195,8 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
     if parsed.year is None:
         # no date was labelled: a year in a note ("Published online 2016") or run into the volume ("2013;9")
         for span in spans:
-            if span[0] in ("note", "volume", "other", "issue"):
+            if span[0] in ("note", "volume", "other", "issue") and not _ACCESSED_RE.search(raw[span[1]: span[2]]) \
+                    and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[1]]):
                 year = year_of(raw[span[1]: span[2]])
                 if year is not None and (span[0] != "volume" or ";" in raw[span[1]: span[2]]):
                     parsed.year = year

@@ -20,6 +20,7 @@ from .features import KEYWORDS
 from .tokens import Token, tokenize
 
 NAMES_MODEL_NAME = "reference-names-v1.crfsuite"
+_INITIALS_RE = re.compile(r"(?:[A-Z\u00c0-\u024f]\.\s?-?){1,4}")
 _SEPARATORS = {",", ";", "&", "and", "und", "et", "y", "e", "/", "with"}
 
 
@@ -34,7 +35,7 @@ def _find(tokens: list[Token], words: list[str], start: int, stop: int) -> int:
 
 
 def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tuple[list[Token], list[str]] | None:
-    """Tokens of an author list and their labels, aligned to `persons` ({"family", "given"}); None when they do not align."""
+    """Tokens of an author list and labels aligned to `persons` ({"family", "given"}); None when they do not align."""
     tokens = tokenize(text, offset)
     labels = ["S"] * len(tokens)
     pos = 0
@@ -78,7 +79,7 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
     people: list[list[tuple[str, int, int]]] = []
     comma = []  # whether a comma stands inside the person ("Smith, J.")
     et_al = False
-    for tok, lab in zip(tokens, labels):
+    for tok, lab in zip(tokens, labels, strict=True):
         if lab == "E":
             et_al = True
             continue
@@ -91,7 +92,7 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
             comma[-1] = True
     authors: list[Author] = []
     vancouver: list[bool] = []
-    for parts, has_comma in zip(people, comma):
+    for parts, has_comma in zip(people, comma, strict=True):
         fam = [p for p in parts if p[0] == "F"]
         giv = [p for p in parts if p[0] == "G"]
         family = raw[fam[0][1]: fam[-1][2]] if fam else ""
@@ -103,6 +104,15 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
         if family:
             authors.append(Author(family, given))
             vancouver.append(bool(fam and giv and giv[0][1] > fam[-1][2] and not has_comma))
+    # a person read as two: "SILVA" and "J. A." (initials alone are never a family name)
+    k = 0
+    while k + 1 < len(authors):
+        if not authors[k].given and _INITIALS_RE.fullmatch(authors[k + 1].family) and not authors[k + 1].given:
+            authors[k] = Author(authors[k].family, authors[k + 1].family)
+            del authors[k + 1]
+            del vancouver[k + 1]
+            vancouver[k] = False
+        k += 1
     # Vancouver prints initials without periods ("Chen FS, Heinrichs M."): the last one's period is the sentence's
     if authors and vancouver[-1] and re.fullmatch(r"[A-Z\u00c0-\u024f]{1,4}\.", authors[-1].given) \
             and all("." not in a.given for a in authors[:-1]):
@@ -126,4 +136,4 @@ def rule_name_hints(raw: str, tokens: list[Token], authors: list[Author]) -> lis
 
 
 def with_hints(features: list[list[str]], hints: list[str]) -> list[list[str]]:
-    return [[*f, "n=" + h] for f, h in zip(features, hints)]
+    return [[*f, "n=" + h] for f, h in zip(features, hints, strict=True)]

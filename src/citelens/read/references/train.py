@@ -27,13 +27,26 @@ from pathlib import Path
 from typing import Any
 
 from ...records import Author
-from .rules import parse_reference as parse_with_rules
 from .features import KEYWORDS, RULE_HINTS, rule_hints, sequence_features
 from .names import NAMES_MODEL_NAME, name_labels, rule_name_hints, with_hints
+from .rules import parse_reference as parse_with_rules
 from .tokens import Token, tokenize
 
 CORPUS_FILES = ("grobid-citations", "anystyle-core", "anystyle-good")
-DEFAULT_CORPORA = Path(__file__).resolve().parents[5] / ".." / "shared" / "corpora" / "refs"
+_CHECKOUT = Path(__file__).resolve().parents[4]
+
+
+def _default_corpora() -> Path:
+    """`$CITELENS_CORPORA`, else `../shared/corpora/refs` beside the checkout (or beside its worktree folder)."""
+    import os
+
+    if os.environ.get("CITELENS_CORPORA"):
+        return Path(os.environ["CITELENS_CORPORA"])
+    candidates = [base / "shared" / "corpora" / "refs" for base in (_CHECKOUT.parent, _CHECKOUT.parent.parent)]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+DEFAULT_CORPORA = _default_corpora()
 MODEL_NAME = "reference-crf-v1.crfsuite"
 MODEL_PATH = Path(__file__).resolve().parent / "model" / MODEL_NAME
 NAMES_MODEL_PATH = Path(__file__).resolve().parent / "model" / NAMES_MODEL_NAME
