@@ -63,7 +63,7 @@ def _naive(refs: list[str], standin: StandIn) -> float:
     from Bio import Entrez
     from habanero import Crossref
 
-    from citelens.read.references.rules import parse_reference
+    from citelens.read.references import parse_reference
 
     cr = Crossref(base_url=standin.crossref_url, mailto="bench@example.org")
     client = httpx.Client(timeout=30)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from citelens.read.references.rules import parse_reference
+from citelens.read.references import parse_reference
 from citelens.records import Author, ParsedReference, Work
 from citelens.resolve.matching import compare, container_matches, title_similarity
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.scoring.parse_eval import load_labelled, score
-from citelens.read.references.rules import expand_pages, parse_reference
+from citelens.read.references import expand_pages, parse_reference
 
 DATA = Path(__file__).parent / "data"
 LABELLED = [DATA / "references_labelled.jsonl", DATA / "references_handwritten.jsonl"]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from citelens.cli import cli
 from citelens.errors import ArticleError
 from citelens.read.article import parse_article
-from citelens.read.references.rules import parse_reference
+from citelens.read.references import parse_reference
 from citelens.read.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citelens.read.references.rules import parse_reference
+from citelens.read.references import parse_reference
 
 FIELDS = ("authors", "et_al", "title", "container_title", "volume", "issue", "pages", "year", "doi", "pmid",
           "pmcid", "url")

@@ -45,6 +45,8 @@ class ParsedReference:
     url: str | None = None
     style: CitationStyle = "unknown"
     key: str | None = None  # the entry's own key (BibTeX key, JATS ref id, cite key), when the input has one
+    # the labeller's reading: (label, start, end) character spans into the raw string
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def pages(self) -> str | None:
@@ -69,6 +71,7 @@ class ParsedReference:
             "url": self.url,
             "style": self.style,
             "key": self.key,
+            "spans": [{"label": lab, "start": start, "end": end} for lab, start, end in self.spans],
         }
 
     @classmethod
@@ -91,6 +94,7 @@ class ParsedReference:
             url=data.get("url"),
             style=data.get("style") or "unknown",
             key=data.get("key"),
+            spans=[(s["label"], int(s["start"]), int(s["end"])) for s in data.get("spans") or []],
         )
 
 

@@ -1,0 +1,177 @@
+"""Field accuracy of the reference parser on public labelled data nobody here wrote.
+
+    python bench/bench_parse_corpora.py [--corpora DIR] [--by-source]
+
+Scores `citelens.read.references.parse_reference` on the dev split of
+`../shared/corpora/refs/{grobid-citations,anystyle-core,anystyle-good}.jsonl`, per file and per
+field, against each record's `fields` (derived from the upstream spans).
+
+With `--by-source` it first trains a second model on the train split minus whole GROBID source
+files (every source whose sha1 % 5 == 0 is held out), then scores that model on every record of
+the held-out sources: citation styles it never saw. anystyle's two files are one source each,
+so they cannot be split that way and stay in training (the author-list model also learns from
+grobid-names' train split, whose source files are not reference lists).
+
+How fields are compared (the way the corpora's `fields` are derived):
+- text fields (title, container, volume, issue): NFKC, case-folded, outer punctuation and quotes
+  stripped, white space collapsed;
+- pages: dashes made plain, both ends expanded the same way ("2220-1" == "2220-2221");
+- year: the four digits; DOI: lower case, white space removed;
+- authors: right when the list of family names (normalised as text) equals the gold list, in
+  order and in number; given names are not compared (the corpora split names by heuristics);
+- a field absent from both the gold and the reading counts as right; "where given" counts only
+  records whose gold has the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from citelens.read.references import expand_pages, parse_reference
+from citelens.read.references.names import NAMES_MODEL_NAME
+from citelens.read.references.train import CORPUS_FILES, DEFAULT_CORPORA, NAMES_FILE, load_records, train
+
+FIELDS = ("authors", "title", "container", "volume", "issue", "pages", "year", "doi")
+_OUTER = " \t.,;:\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb()[]{}"
+_DASHES = str.maketrans({ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+
+
+def norm(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = " ".join(text.split()).strip(_OUTER)
+    return text or None
+
+
+def norm_pages(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.translate(_DASHES).replace(" ", "")
+    m = re.fullmatch(r"([A-Za-z]*\d+[A-Za-z]?)-+([A-Za-z]*\d+[A-Za-z]?)", text)
+    if m:
+        first, last = expand_pages(m.group(1), m.group(2))
+        return f"{first}-{last}".lower() if last and last != first else first.lower()
+    return norm(text)
+
+
+def gold_values(record: dict[str, Any]) -> dict[str, Any]:
+    f = record["fields"]
+    return {
+        "authors": [norm(a["family"]) for a in f.get("authors") or []] or None,
+        "title": norm(f.get("title")), "container": norm(f.get("container_title")),
+        "volume": norm(f.get("volume")), "issue": norm(f.get("issue")), "pages": norm_pages(f.get("pages")),
+        "year": f.get("year"), "doi": "".join(f["doi"].split()).lower() if f.get("doi") else None,
+    }
+
+
+def read_values(raw: str, model: Path | None = None) -> dict[str, Any]:
+    p = parse_reference(raw) if model is None else parse_reference(raw, model=model)
+    return {
+        "authors": [norm(a.family) for a in p.authors] or None,
+        "title": norm(p.title), "container": norm(p.container_title),
+        "volume": norm(p.volume), "issue": norm(p.issue), "pages": norm_pages(p.pages),
+        "year": str(p.year) if p.year else None, "doi": p.doi.lower() if p.doi else None,
+    }
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.right: Counter[str] = Counter()
+        self.given: Counter[str] = Counter()
+        self.given_right: Counter[str] = Counter()
+        self.n = 0
+        self.all_right = 0
+
+    def add(self, gold: dict[str, Any], got: dict[str, Any]) -> list[str]:
+        self.n += 1
+        wrong = []
+        for name in FIELDS:
+            ok = gold[name] == got[name]
+            self.right[name] += ok
+            if gold[name] is not None:
+                self.given[name] += 1
+                self.given_right[name] += ok
+            if not ok:
+                wrong.append(name)
+        self.all_right += not wrong
+        return wrong
+
+    def rows(self) -> list[str]:
+        out = [f"  {'field':10} {'accuracy':>9} {'where given':>12}"]
+        for name in FIELDS:
+            given = f"{self.given_right[name] / self.given[name]:.3f} ({self.given[name]})" if self.given[name] else "-"
+            out.append(f"  {name:10} {self.right[name] / self.n:9.3f} {given:>12}")
+        out.append(f"  {'all 8':10} {self.all_right / self.n:9.3f}")
+        return out
+
+
+def score(records: list[dict[str, Any]], model: Path | None = None, errors: list | None = None) -> Tally:
+    tally = Tally()
+    for record in records:
+        gold = gold_values(record)
+        got = read_values(record["string"], model)
+        wrong = tally.add(gold, got)
+        if errors is not None and wrong:
+            errors.append((record["id"], record["string"], {k: (gold[k], got[k]) for k in wrong}))
+    return tally
+
+
+def held_out_source(source: str) -> bool:
+    return source.startswith("kermitt2/grobid") and int(hashlib.sha1(source.encode()).hexdigest(), 16) % 5 == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--by-source", action="store_true", help="also train without held-out sources and score them")
+    parser.add_argument("--errors", type=int, default=0, help="print this many wrong readings per file")
+    args = parser.parse_args(argv)
+    if not all((args.corpora / f"{n}.jsonl").is_file() for n in CORPUS_FILES):
+        print(f"error: corpora not found in {args.corpora}", file=sys.stderr)
+        return 2
+    total = Tally()
+    start = time.perf_counter()
+    for name in CORPUS_FILES:
+        dev = list(load_records(args.corpora, [name], split="dev"))
+        errors: list = []
+        tally = score(dev, errors=errors)
+        print(f"{name}: dev split, {tally.n} strings")
+        print("\n".join(tally.rows()))
+        for item in errors[: args.errors]:
+            print("   x", item)
+        for f in FIELDS:
+            total.right[f] += tally.right[f]
+            total.given[f] += tally.given[f]
+            total.given_right[f] += tally.given_right[f]
+        total.n += tally.n
+        total.all_right += tally.all_right
+    print(f"all three files: dev split, {total.n} strings ({time.perf_counter() - start:.1f} s)")
+    print("\n".join(total.rows()))
+    if args.by_source:
+        everything = list(load_records(args.corpora, split=None))
+        train_part = [r for r in everything if r["split"] == "train" and not held_out_source(r["source"])]
+        test_part = [r for r in everything if held_out_source(r["source"])]
+        sources = {r["source"] for r in test_part}
+        with tempfile.TemporaryDirectory() as tmp:
+            model = Path(tmp) / "by-source.crfsuite"
+            names = list(load_records(args.corpora, [NAMES_FILE]))
+            train(train_part + names, model, names_out=model.with_name(NAMES_MODEL_NAME))
+            tally = score(test_part, model)
+        print(f"split by source: trained on {len(train_part)} train strings of other sources; scored on all "
+              f"{tally.n} strings of {len(sources)} held-out GROBID source files")
+        print("\n".join(tally.rows()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,333 @@
+"""Token features for the reference labeller: small, fast functions of a token and its neighbours.
+
+Each token becomes a list of string features (crfsuite's binary attributes): its lower-cased
+form, its shape, digit and capitalisation classes, membership of a few small dictionaries
+(months, given names, surname particles, journal-abbreviation words, keywords such as "vol.",
+"pp.", "In:", "et al."), where it stands in the string, whether it sits inside quotes or
+brackets, and the same for its neighbours.
+"""
+
+from __future__ import annotations
+
+from .tokens import Token
+
+# The reference model is trained with the rule parser's readings as extra features (see `rule_hints`).
+RULE_HINTS = True
+
+MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december janvier fevrier février mars avril mai juin juillet aout août "
+    "septembre octobre novembre decembre décembre januar februar märz maerz juni juli oktober dezember "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre "
+    "janeiro fevereiro março marco maio junho julho setembro outubro novembro dezembro spring summer "
+    "autumn fall winter".split()
+)
+PARTICLES = frozenset("von van de der den da di del della la le du dos das do ter ten vander van't al el bin "
+                      "ibn mac st".split())
+GIVEN_NAMES = frozenset(
+    "john james robert michael william david richard joseph thomas charles christopher daniel matthew anthony "
+    "mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan "
+    "jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory frank "
+    "alexander raymond patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle "
+    "walter harold jeremy ethan carl keith roger gerald christian terry sean arthur austin noah lawrence jesse "
+    "joe bryan billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy eugene randy "
+    "vincent russell louis philip bobby johnny bradley mary patricia jennifer linda elizabeth barbara susan "
+    "jessica sarah karen nancy lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol "
+    "amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna "
+    "brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria "
+    "heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith megan cheryl "
+    "andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice jean alice madison doris "
+    "abigail julia judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany "
+    "natalie isabella charlotte rose alexis kayla hans jürgen jurgen klaus wolfgang stefan andreas markus "
+    "thomas michael peter martin christian frank uwe ulrich bernd dieter gerhard karl heinz jan jens lars sven "
+    "pierre jean jacques michel philippe alain françois francois nicolas laurent éric olivier christophe "
+    "marc sophie isabelle nathalie sylvie catherine valérie valerie giovanni giuseppe marco luca andrea "
+    "francesco alessandro paolo roberto stefano antonio carlos luis miguel josé manuel pedro pablo jorge "
+    "javier fernando ana carmen isabel laura lucia joão joao paulo marcos rafael bruno gustavo felipe "
+    "fernanda juliana mariana beatriz camila wei li zhang wang liu chen yang huang zhao wu zhou xu sun ma "
+    "hiroshi takashi yuki kenji satoshi akira kazuo ivan sergei sergey alexei dmitri vladimir igor olga "
+    "natalia elena tatiana mohammed mohamed ahmed ali hassan omar fatima raj rahul amit priya sanjay "
+    "vijay anil sunil kim lee park choi jung kang cho yoon jang lim".split()
+)
+JOURNAL_WORDS = frozenset(
+    "j jour journal proc proceedings natl nat acad sci science sciences rev review reviews phys chem soc "
+    "am amer med biol res lett int intl ann annu trans bull eur clin appl math neurosci psychol psychiatry "
+    "eng comput ieee acm conf symp mol cell gen exp physiol biochem biophys immunol microbiol genet "
+    "pharmacol endocrinol neurol cardiol oncol surg pediatr epidemiol ecol evol zool bot geol astron "
+    "astrophys opt mater mech stat theor q quart br brit can aust jpn japan ger engl lancet bmj jama nature "
+    "plos one front adv curr opin arch acta commun nucl part atom struct syst technol inf anal mag "
+    "chim chem lett sect ser sér rep rept pap ztschr z zeitschrift bd semin reprod behav dev hum psychopharmacol "
+    "neuroendocrinol horm metab nutr obstet gynecol assoc hosp public health environ ind polym".split()
+)
+KEYWORDS = {
+    "vol": "vol", "volume": "vol", "vols": "vol", "bd": "vol", "tome": "vol", "t": "vol",
+    "no": "no", "nr": "no", "issue": "no", "iss": "no", "num": "no", "number": "no", "heft": "no", "n": "no",
+    "pp": "pp", "p": "pp", "pages": "pp", "page": "pp", "pg": "pp", "s": "pp", "seiten": "pp", "págs": "pp",
+    "ed": "ed", "eds": "ed", "editor": "ed", "editors": "ed", "edited": "ed", "hrsg": "ed", "hg": "ed",
+    "coord": "ed", "org": "ed", "orgs": "ed", "dir": "ed",
+    "in": "in", "dans": "in", "en": "in",
+    "doi": "doi", "pmid": "pmid", "pmcid": "pmid", "arxiv": "arxiv", "isbn": "isbn", "issn": "isbn",
+    "url": "url", "available": "url", "accessed": "url", "retrieved": "url", "cited": "url", "online": "url",
+    "et": "etal", "al": "etal", "others": "etal",
+    "edn": "edition", "edition": "edition", "ed.": "edition", "aufl": "edition", "édition": "edition",
+    "edición": "edition", "edição": "edition",
+    "press": "publisher", "publishers": "publisher", "publishing": "publisher", "verlag": "publisher",
+    "university": "publisher", "univ": "publisher", "springer": "publisher", "wiley": "publisher",
+    "elsevier": "publisher", "academic": "publisher", "inc": "publisher", "ltd": "publisher",
+    "editora": "publisher", "editorial": "publisher", "éditions": "publisher", "books": "publisher",
+    "suppl": "suppl", "supplement": "suppl", "spec": "suppl", "art": "artno", "article": "artno",
+    "thesis": "thesis", "dissertation": "thesis", "phd": "thesis", "diss": "thesis", "tese": "thesis",
+    "report": "report", "tech": "report", "technical": "report", "preprint": "report",
+    "and": "and", "und": "and", "et.": "and", "y": "and", "e": "and",
+}
+ORDINAL_SUFFIXES = frozenset("st nd rd th e er ème eme a ª º".split())
+QUOTES_OPEN = frozenset("\u201c\u201e\u00ab\u2018\u201a\"'")
+QUOTES_CLOSE = frozenset("\u201d\u00bb\u2019\"'")
+OPEN_BR = frozenset("([{")
+CLOSE_BR = frozenset(")]}")
+
+
+def shape(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
+        if len(out) >= 2 and out[-1] == c and out[-2] == c:
+            continue
+        out.append(c)
+    return "".join(out[:6])
+
+
+class _Word:
+    """A token text's features, with the strings its neighbours see, computed once per distinct text."""
+
+    __slots__ = ("lower", "word", "shape", "own", "year", "m2", "m1", "p1", "p2")
+
+    def __init__(self, text: str) -> None:
+        lw, s, own = _word_features(text)
+        self.lower = lw
+        self.word = "w=" + lw
+        self.shape = "s=" + s
+        self.own = own
+        self.year = "year" in own
+        self.m2 = ["-2w=" + lw, "-2s=" + s]
+        self.m1 = ["-1w=" + lw, "-1s=" + s, *("-1" + x for x in own)]
+        self.p1 = ["1w=" + lw, "1s=" + s, *("1" + x for x in own)]
+        self.p2 = ["2w=" + lw, "2s=" + s]
+
+
+_CACHE: dict[str, _Word] = {}
+_CACHE_SIZE = 50_000
+
+
+def _token_features(tok: Token) -> _Word:
+    got = _CACHE.get(tok.text)
+    if got is None:
+        got = _Word(tok.text)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[tok.text] = got
+    return got
+
+
+def _word_features(w: str) -> tuple[str, str, list[str]]:
+    feats: list[str] = []
+    if len(w) > 4 and (w.startswith(("http", "www.")) or w.startswith("10.")) and ("/" in w or "." in w[4:]):
+        lw = "<url>" if not w.startswith("10.") else "<doi>"
+        return lw, lw, ["cls=" + lw]
+    lw = w.lower()
+    s = shape(w)
+    if w.isdigit() and w.isascii():
+        n = len(w)
+        feats.append(f"nd={n if n < 5 else 5}")
+        if n == 4 and 1500 <= int(w) <= 2039:
+            feats.append("year")
+        elif n <= 2 and 1 <= int(w) <= 31:
+            feats.append("day")
+    elif w.isalpha():
+        n = len(w)
+        feats.append("len=" + ("1" if n == 1 else "2" if n == 2 else "3" if n <= 4 else "5"))
+        if w.isupper():
+            feats.append("cap=upper")
+        elif w[0].isupper():
+            feats.append("cap=init")
+        elif w.islower():
+            feats.append("cap=lower")
+        else:
+            feats.append("cap=mixed")
+        if lw in MONTHS:
+            feats.append("d=month")
+        if lw in GIVEN_NAMES:
+            feats.append("d=given")
+        if lw in PARTICLES:
+            feats.append("d=particle")
+        if lw in JOURNAL_WORDS:
+            feats.append("d=journal")
+        kw = KEYWORDS.get(lw)
+        if kw:
+            feats.append("kw=" + kw)
+        if lw in ORDINAL_SUFFIXES:
+            feats.append("d=ordsuffix")
+        if n > 1 and lw in ("ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xv", "xx"):
+            feats.append("roman")
+    else:
+        feats.append("punct")
+    if lw in KEYWORDS and not w.isalpha():
+        feats.append("kw=" + KEYWORDS[lw])
+    return lw[:24], s, feats
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "2" if n <= 3 else "4" if n <= 8 else "9" if n <= 20 else "21"
+
+
+def _segments(tokens: list[Token], commas: bool) -> list[list[str]]:
+    """Per token, features of the stretch it sits in: between sentence periods (and commas, with `commas`).
+
+    A stretch's length, whether it holds digits or a year, and whether digits follow it tell a
+    title ("a long stretch of words") from a journal ("short, abbreviated, then numbers").
+    """
+    n = len(tokens)
+    tag = "c" if commas else "p"
+    bounds: list[int] = []
+    for i, tok in enumerate(tokens):
+        t = tok.text
+        if (t == "." and i > 0 and len(tokens[i - 1].text) > 1 and (i + 1 == n or tokens[i + 1].space_before)) or \
+                (commas and t in ",;:") or t in "\u201c\u201d\"()[]":
+            bounds.append(i)
+    out: list[list[str]] = [[] for _ in range(n)]
+    prev = -1
+    for b in bounds + [n]:
+        lo, hi = prev + 1, b
+        if hi > lo:
+            words = hi - lo
+            has_digit = any(tokens[k].text[:1].isdigit() for k in range(lo, hi))
+            nxt = b + 1 if b + 1 < n else None
+            after = "d" if nxt is not None and tokens[nxt].text[:1].isdigit() else "w" if nxt is not None else "end"
+            f = [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}"]
+            for k in range(lo, hi):
+                out[k] = f
+        if b < n:
+            out[b] = [f"{tag}bound"]
+        prev = b
+    return out
+
+
+def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> list[list[str]]:
+    """The feature lists of a token sequence, one list per token; `hints` are the rule parser's readings."""
+    n = len(tokens)
+    if n == 0:
+        return []
+    base = [_token_features(t) for t in tokens]
+    seg_p = _segments(tokens, False)
+    seg_c = _segments(tokens, True)
+    out: list[list[str]] = []
+    in_quote = False
+    depth = 0
+    sentences = 0
+    years_seen = 0
+    for i, tok in enumerate(tokens):
+        own = base[i]
+        f = ["b", own.word, own.shape, _POS[10 * i // n], *seg_p[i], *seg_c[i], *own.own]
+        if i == 0:
+            f.append("first")
+        if i == n - 1:
+            f.append("last")
+        if not tok.space_before:
+            f.append("nosp")
+        if i + 1 < n and not tokens[i + 1].space_before:
+            f.append("nosp+1")
+        ch = tok.text
+        if len(ch) == 1 and ch in QUOTES_OPEN and not in_quote and (
+                tok.space_before or i == 0 or ch in "\u201c\u201e\u00ab"):
+            in_quote = True
+            f.append("qopen")
+        elif len(ch) == 1 and ch in QUOTES_CLOSE and in_quote:
+            in_quote = False
+            f.append("qclose")
+        elif in_quote:
+            f.append("inq")
+        if ch in OPEN_BR:
+            depth += 1
+        elif ch in CLOSE_BR:
+            depth = max(0, depth - 1)
+        elif depth:
+            f.append("inbr")
+        f.append(_SENT[sentences if sentences < 6 else 6])
+        f.append(_YRS[years_seen if years_seen < 2 else 2])
+        if own.year:
+            years_seen += 1
+        if ch == "." and i > 0 and i + 1 < n and tokens[i + 1].space_before and len(tokens[i - 1].text) > 2:
+            sentences += 1
+        if i >= 2:
+            f.extend(base[i - 2].m2)
+        else:
+            f.append("-2w=<edge>")
+        if i >= 1:
+            f.extend(base[i - 1].m1)
+            f.append("bi=" + base[i - 1].lower + "|" + own.lower)
+        else:
+            f.append("-1w=<edge>")
+        if i + 1 < n:
+            f.extend(base[i + 1].p1)
+        else:
+            f.append("1w=<edge>")
+        if i + 2 < n:
+            f.extend(base[i + 2].p2)
+        else:
+            f.append("2w=<edge>")
+        if hints is not None:
+            f.append("r=" + hints[i])
+            if i > 0 and hints[i - 1] != hints[i]:
+                f.append("r<" + hints[i - 1])
+            if i + 1 < n and hints[i + 1] != hints[i]:
+                f.append("r>" + hints[i + 1])
+        out.append(f)
+    return out
+
+
+_POS = [f"pos={k}" for k in range(10)]
+_SENT = [f"sent={k}" for k in range(7)]
+_YRS = [f"yrs={k}" for k in range(3)]
+
+
+def rule_hints(raw: str, tokens: list[Token], parsed: object) -> list[str]:
+    """Per token, which field the rule parser (`rules`) read it as, or "" (a hint, not a label).
+
+    The rules' fields are found back in the string: the author list from the first to the last
+    family name, then the title, then the container after it, then volume, issue and pages after that.
+    """
+    n = len(tokens)
+    hints = [""] * n
+    marks: list[tuple[str, int, int]] = []
+    pos = 0
+    authors = getattr(parsed, "authors", [])
+    if authors:
+        a = raw.find(authors[0].family)
+        b = raw.find(authors[-1].family, max(a, 0))
+        if a != -1 and b != -1:
+            marks.append(("author", a, b + len(authors[-1].family)))
+            pos = b + len(authors[-1].family)
+    for name in ("title", "container_title", "volume", "issue", "first_page", "last_page"):
+        value = getattr(parsed, name, None)
+        if not value:
+            continue
+        at = raw.find(value, pos)
+        if at == -1 and name in ("title", "container_title"):
+            at = raw.find(value)
+        if at == -1:
+            continue
+        marks.append((name, at, at + len(value)))
+        pos = at + len(value)
+    year = getattr(parsed, "year", None)
+    if year:
+        at = raw.rfind(str(year))
+        if at != -1:
+            marks.append(("year", at, at + 4))
+    if not marks:
+        return hints
+    for i, tok in enumerate(tokens):
+        for name, a, b in marks:
+            if a <= tok.start < b:
+                hints[i] = name
+                break
+    return hints

@@ -1,0 +1,208 @@
+"""From token labels to the fields of a `ParsedReference`: one small normaliser per field.
+
+The labeller says which characters are the authors, the title, the journal and so on; these
+functions turn each labelled span into the value citelens reports: authors as `Author(family,
+given)` with the et-al flag (editors are kept out), titles without their quotes and final
+punctuation, volume / issue / pages without "vol.", "no.", "pp.", pages expanded
+("1187-93" -> "1187-1193"), the year out of the date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ...records import ParsedReference
+from .names import persons_from
+from .rules import expand_pages, parse_authors
+from .tokens import Token
+
+Span = tuple[str, int, int]
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2012"
+_DASH_TABLE = str.maketrans({ch: "-" for ch in _DASHES})
+_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d{2}|20\d{2})(?!\d)")
+_OUTER = " \t.,;:\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb()[]{}/"
+_PAGE = r"[A-Za-z]{0,3}\d{1,8}[A-Za-z]?"
+_PAGES_RE = re.compile(rf"({_PAGE}|[ivxlcdm]{{1,8}})(?:\s*-+\s*({_PAGE}|[ivxlcdm]{{1,8}}))?", re.I)
+_PAGE_KW_RE = re.compile(r"^\s*(?:pp?|pages?|pgs?|S|seiten|págs?|art(?:icle)?\.?\s*(?:no|nr|number)?|"
+                         r"e-?location)\b\.?\s*:?\s*", re.I)
+_VOL_KW_RE = re.compile(r"^\s*(?:vols?|volume|bd|tome|t|v)\b\.?\s*:?\s*", re.I)
+_ISSUE_KW_RE = re.compile(r"^\s*(?:no|nr|num|number|issue|iss|heft|n|n°|nº|#)\b\.?\s*:?\s*|^\s*[n#][°º]?\s*", re.I)
+_VOLUME_RE = re.compile(r"[A-Za-z]?\d+[A-Za-z]?|\b[IVXLC]{1,7}\b")
+# the date a web page was read is not the work's year
+_ACCESSED_RE = re.compile(r"\b(?:accessed|cited|retrieved|viewed|consulted|consulté|acesso|acessado|abgerufen|"
+                          r"zugegriffen|consultado)\b", re.I)
+_IN_RE = re.compile(r"^\s*(?:in|dans|en|em)\s*:?\s+", re.I)
+_ABBREV_PERIOD_RE = re.compile(r"\w\.\s")
+# after "Trends Neurosci." the details go on ("35, 649", ", vol. 2"): that period is the abbreviation's,
+# whereas "Biol Lett. 2013;9" ends a sentence
+_DETAIL_AFTER_RE = re.compile(r"\.\s*(?:,|\d+\s*[,(:]|vol\b|pp?\b)", re.I)
+
+
+def spans_from_labels(tokens: list[Token], labels: list[str]) -> list[Span]:
+    """Runs of tokens with one label, as (label, start, end) into the string; "O" runs are left out."""
+    spans: list[Span] = []
+    prev = "O"
+    for tok, lab in zip(tokens, labels, strict=True):
+        if lab == "O":
+            prev = lab
+            continue
+        if spans and spans[-1][0] == lab and prev == lab:
+            spans[-1] = (lab, spans[-1][1], tok.end)
+        else:
+            spans.append((lab, tok.start, tok.end))
+        prev = lab
+    return spans
+
+
+def strip_outer(text: str) -> str:
+    return text.strip(_OUTER)
+
+
+def clean_title(text: str) -> str | None:
+    text = " ".join(text.split())
+    end_mark = "?" if text.rstrip(_OUTER).endswith("?") or text.rstrip().rstrip("\"'\u201d\u2019.,").endswith("?") \
+        else ""
+    core = strip_outer(text)
+    if end_mark and not core.endswith("?"):
+        core += "?"
+    core = re.sub(r"\s*\[[^\]]*(?:article|internet|review|in\s+\w+)\]$", "", core, flags=re.I)
+    core = re.sub(r"\s*\((?:\d+(?:st|nd|rd|th)|rev\.?|revised)\s+ed\.?\)$", "", core, flags=re.I)
+    core = core.strip(_OUTER)
+    if end_mark and core and not core.endswith("?"):
+        core += "?"
+    return core or None
+
+
+def clean_container(text: str) -> str | None:
+    """The journal or book; a final "." passed in is kept (the caller decides it closes an abbreviation)."""
+    text = " ".join(text.split())
+    text = _IN_RE.sub("", text)
+    core = text.strip(_OUTER)
+    if not core:
+        return None
+    if text[text.find(core) + len(core):].startswith("."):
+        core += "."
+    return core
+
+
+def clean_volume(text: str) -> tuple[str | None, str | None]:
+    """(volume, issue found inside the volume's span: "10(2)", "vol. 25, no. 1").
+
+    A year or day run into the volume ("2013;9", "15;54") is cut off: the volume follows the last ";".
+    """
+    text = " ".join(text.split())
+    if ";" in text:
+        text = text.rsplit(";", 1)[1]
+    text = _VOL_KW_RE.sub("", text)
+    issue = None
+    m = re.search(r"\(([^()]{1,20})\)", text) or re.search(
+        r"[,.]?\s*\b(?:no|nr|n|issue|iss|heft)\b\.?\s*([\w/-]{1,12})", text, re.I)
+    if m:
+        issue = m.group(1).strip() or None
+        text = text[: m.start()]
+    m = _VOLUME_RE.search(text)
+    if m:
+        return m.group(0), issue
+    core = strip_outer(text)
+    return (core or None), issue
+
+
+_ARTICLE_NO_RE = re.compile(r"\b(?:art(?:icle)?\.?\s*(?:no|nr|number)?\.?|e-?location)\s*:?\s*([A-Za-z]{0,3}\d+)", re.I)
+
+
+def clean_issue(text: str) -> str | None:
+    text = " ".join(text.split())
+    text = _ARTICLE_NO_RE.sub("", text)
+    text = _ISSUE_KW_RE.sub("", strip_outer(text))
+    core = strip_outer(text)
+    return core or None
+
+
+def clean_pages(text: str) -> tuple[str | None, str | None]:
+    text = " ".join(text.translate(_DASH_TABLE).split())
+    text = _PAGE_KW_RE.sub("", strip_outer(text))
+    m = _PAGES_RE.search(text)
+    if not m:
+        return None, None
+    first, last = m.group(1), m.group(2)
+    return expand_pages(first, last)
+
+
+def year_of(text: str) -> int | None:
+    m = _YEAR_RE.search(text)
+    return int(m.group(1)) if m else None
+
+
+def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Token],
+         name_labeller: Callable[[int, int], list[str]] | None = None) -> ParsedReference:
+    """Set `parsed`'s bibliographic fields from the labelled spans of `raw` (identifiers are left as they are).
+
+    `name_labeller(lo, hi)` labels the tokens `tokens[lo:hi]` of the author list as persons (see
+    `names`); without it the rules split the list.
+    """
+    first: dict[str, Span] = {}
+    for span in spans:
+        first.setdefault(span[0], span)
+    author_spans = [s for s in spans if s[0] == "author"]
+    if author_spans:
+        # the authors: from the first author span to the last one before the title or the journal
+        body = [s for s in spans if s[0] in ("title", "container_title")]
+        stop = body[0][1] if body and body[0][1] > author_spans[0][1] else len(raw) + 1
+        chosen = [s for s in author_spans if s[1] < stop] or author_spans[:1]
+        a, b = chosen[0][1], chosen[-1][2]
+        if raw[b: b + 1] == "." and re.search(r"(?:^|[\s.,-])\w{1,2}$", raw[a:b]):
+            b += 1  # the period of the last initial: "Chen, F. S."
+        text = raw[a:b]
+        if name_labeller is not None:
+            lo = next(k for k, t in enumerate(tokens) if t.start >= a)
+            hi = lo
+            while hi < len(tokens) and tokens[hi].end <= b:
+                hi += 1
+            parsed.authors, parsed.et_al = persons_from(raw, tokens[lo:hi], name_labeller(lo, hi))
+        if not parsed.authors:
+            parsed.authors, parsed.et_al = parse_authors(text)
+        if not parsed.et_al:
+            tail = raw[chosen[-1][2]: chosen[-1][2] + 12].lower()
+            parsed.et_al = bool(re.match(r"\s*,?\s*(?:et\.?\s*al|and others)", tail))
+    if "title" in first:
+        parsed.title = clean_title(raw[first["title"][1]: first["title"][2]])
+    if "container_title" in first:
+        _, a, b = first["container_title"]
+        keep = raw[b: b + 1] == "." and (_ABBREV_PERIOD_RE.search(raw[a:b] + " ") is not None
+                                          or _DETAIL_AFTER_RE.match(raw, b) is not None)
+        parsed.container_title = clean_container(raw[a:b] + ("." if keep else ""))
+    inner_issue = None
+    if "volume" in first:
+        parsed.volume, inner_issue = clean_volume(raw[first["volume"][1]: first["volume"][2]])
+    if "issue" in first:
+        issue_text = raw[first["issue"][1]: first["issue"][2]]
+        parsed.issue = clean_issue(issue_text)
+        article_no = _ARTICLE_NO_RE.search(issue_text)
+        if article_no and "pages" not in first:  # "Art. no. 2156" is the article's number: its pages
+            parsed.first_page = article_no.group(1)
+    if parsed.issue is None and inner_issue:
+        parsed.issue = inner_issue
+    if "pages" in first:
+        parsed.first_page, parsed.last_page = clean_pages(raw[first["pages"][1]: first["pages"][2]])
+    for span in spans:
+        if span[0] == "date" and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[2]]):
+            year = year_of(raw[span[1]: span[2]])
+            if year is not None:
+                parsed.year = year
+                break
+    if parsed.year is None:
+        # no date was labelled: a year in a note ("Published online 2016") or run into the volume ("2013;9")
+        for span in spans:
+            if span[0] in ("note", "volume", "other", "issue") and not _ACCESSED_RE.search(raw[span[1]: span[2]]) \
+                    and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[1]]):
+                year = year_of(raw[span[1]: span[2]])
+                if year is not None and (span[0] != "volume" or ";" in raw[span[1]: span[2]]):
+                    parsed.year = year
+                    break
+    if parsed.doi is None and "doi" in first:
+        m = re.search(r"10\.\d{4,9}/\S+", raw[first["doi"][1]: first["doi"][2]])
+        if m:
+            parsed.doi = m.group(0).rstrip(".,;").lower()
+    return parsed

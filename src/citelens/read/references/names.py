@@ -1,0 +1,139 @@
+"""Split an author list into persons with a second, small learned labeller.
+
+Each token of the author span gets one of: `FB` / `GB` (the family or given name that opens a
+person), `F` / `G` (more of it), `S` (between persons: ",", ";", "and", "&", "et"), `E` ("et al.",
+"and others") or `O` (inside a person, such as the comma of "Smith, J."). Persons start at
+`FB` or `GB`; a family name is the text from its first to its last `F` token, a given name
+likewise, so "von Dawans" and "M.-P." keep their spacing and hyphens.
+
+Training labels come from the corpora's `fields.authors` aligned to the author span's tokens
+(see `name_labels`); strings whose persons cannot be found token for token are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...records import Author
+from .features import KEYWORDS
+from .tokens import Token, tokenize
+
+NAMES_MODEL_NAME = "reference-names-v1.crfsuite"
+_INITIALS_RE = re.compile(r"(?:[A-Z\u00c0-\u024f]\.\s?-?){1,4}")
+_SEPARATORS = {",", ";", "&", "and", "und", "et", "y", "e", "/", "with"}
+
+
+def _find(tokens: list[Token], words: list[str], start: int, stop: int) -> int:
+    n = len(words)
+    if n == 0:
+        return -1
+    for i in range(start, min(stop, len(tokens)) - n + 1):
+        if all(tokens[i + k].text == words[k] for k in range(n)):
+            return i
+    return -1
+
+
+def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tuple[list[Token], list[str]] | None:
+    """Tokens of an author list and labels aligned to `persons` ({"family", "given"}); None when they do not align."""
+    tokens = tokenize(text, offset)
+    labels = ["S"] * len(tokens)
+    pos = 0
+    for person in persons:
+        fam = [t.text for t in tokenize(person.get("family") or "")]
+        giv = [t.text for t in tokenize(person.get("given") or "")]
+        fi = _find(tokens, fam, pos, len(tokens))
+        if fi == -1:
+            return None
+        gi = -1
+        if giv:
+            gi = _find(tokens, giv, pos, fi) if fi > pos else -1  # given first: "J. Smith"
+            after = _find(tokens, giv, fi + len(fam), fi + len(fam) + 3 + len(giv))
+            if after != -1 and (gi == -1 or fi - (gi + len(giv)) > 1):
+                gi = after
+            if gi == -1:
+                return None
+        first = fi if gi == -1 else min(fi, gi)
+        last = fi + len(fam) if gi == -1 else max(fi + len(fam), gi + len(giv))
+        for x in range(first, last):
+            labels[x] = "O"
+        for x in range(fi, fi + len(fam)):
+            labels[x] = "F"
+        if gi != -1:
+            for x in range(gi, gi + len(giv)):
+                labels[x] = "G"
+        labels[first] = labels[first] + "B"
+        pos = last
+    for i, tok in enumerate(tokens):
+        if labels[i] == "S" and KEYWORDS.get(tok.text.lower()) == "etal" and not (
+                tok.text.lower() == "et" and i + 1 < len(tokens) and tokens[i + 1].text.lower() != "al"):
+            labels[i] = "E"
+    for i in range(1, len(tokens)):  # the period of "al."
+        if labels[i] == "S" and tokens[i].text == "." and labels[i - 1] == "E":
+            labels[i] = "E"
+    return tokens, labels
+
+
+def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list[Author], bool]:
+    """Group labelled tokens into authors; also say whether the list ends in "et al."."""
+    people: list[list[tuple[str, int, int]]] = []
+    comma = []  # whether a comma stands inside the person ("Smith, J.")
+    et_al = False
+    for tok, lab in zip(tokens, labels, strict=True):
+        if lab == "E":
+            et_al = True
+            continue
+        if lab in ("FB", "GB") or (lab in ("F", "G") and not people):
+            people.append([])
+            comma.append(False)
+        if lab in ("F", "FB", "G", "GB"):
+            people[-1].append((lab[0], tok.start, tok.end))
+        elif lab == "O" and tok.text == "," and people:
+            comma[-1] = True
+    authors: list[Author] = []
+    vancouver: list[bool] = []
+    for parts, has_comma in zip(people, comma, strict=True):
+        fam = [p for p in parts if p[0] == "F"]
+        giv = [p for p in parts if p[0] == "G"]
+        family = raw[fam[0][1]: fam[-1][2]] if fam else ""
+        given = raw[giv[0][1]: giv[-1][2]] if giv else ""
+        if not family and given:
+            family, given = given, ""
+        family = " ".join(family.split()).strip(" ,;")
+        given = " ".join(given.split()).strip(" ,;")
+        if family:
+            authors.append(Author(family, given))
+            vancouver.append(bool(fam and giv and giv[0][1] > fam[-1][2] and not has_comma))
+    # a person read as two: "SILVA" and "J. A." (initials alone are never a family name)
+    k = 0
+    while k + 1 < len(authors):
+        if not authors[k].given and _INITIALS_RE.fullmatch(authors[k + 1].family) and not authors[k + 1].given:
+            authors[k] = Author(authors[k].family, authors[k + 1].family)
+            del authors[k + 1]
+            del vancouver[k + 1]
+            vancouver[k] = False
+        k += 1
+    # Vancouver prints initials without periods ("Chen FS, Heinrichs M."): the last one's period is the sentence's
+    if authors and vancouver[-1] and re.fullmatch(r"[A-Z\u00c0-\u024f]{1,4}\.", authors[-1].given) \
+            and all("." not in a.given for a in authors[:-1]):
+        authors[-1] = Author(authors[-1].family, authors[-1].given[:-1])
+    return authors, et_al
+
+
+def rule_name_hints(raw: str, tokens: list[Token], authors: list[Author]) -> list[str]:
+    """Per token of an author list, the person label the rule parser's authors give it ("-" when they do not align).
+
+    A hint for the author-list model, as `features.rule_hints` is for the reference model.
+    """
+    if not tokens:
+        return []
+    if authors:
+        aligned = name_labels(raw[tokens[0].start: tokens[-1].end],
+                              [{"family": a.family, "given": a.given} for a in authors], tokens[0].start)
+        if aligned is not None and len(aligned[0]) == len(tokens):
+            return aligned[1]
+    return ["-"] * len(tokens)
+
+
+def with_hints(features: list[list[str]], hints: list[str]) -> list[list[str]]:
+    return [[*f, "n=" + h] for f, h in zip(features, hints, strict=True)]

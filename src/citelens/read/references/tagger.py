@@ -1,0 +1,79 @@
+"""Load the shipped reference labeller and label token sequences with it."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+from ...errors import CitelensError
+from .features import sequence_features
+from .tokens import Token
+
+MODEL_NAME = "reference-crf-v1.crfsuite"
+NAMES_MODEL_NAME = "reference-names-v1.crfsuite"
+
+
+class ModelMissing(CitelensError):
+    """The reference model file is not where the package puts it."""
+
+
+_lock = threading.Lock()
+_local = threading.local()
+_model_path: Path | None = None
+
+
+def model_path(name: str = MODEL_NAME) -> Path:
+    """The shipped model file `name` (the reference labeller by default)."""
+    global _model_path
+    if _model_path is None:
+        _model_path = Path(str(resources.files(__package__) / "model"))
+    path = _model_path / name
+    if not path.is_file():
+        raise ModelMissing(f"reference model not found: {path} (retrain with python -m "
+                           "citelens.read.references.train)")
+    return path
+
+
+def _tagger(path: Path | None = None):  # type: ignore[no-untyped-def]
+    """One crfsuite tagger per thread (a tagger object is not safe to share between threads)."""
+    import pycrfsuite
+
+    key = str(path or model_path())
+    cache = getattr(_local, "taggers", None)
+    if cache is None:
+        cache = _local.taggers = {}
+    tagger = cache.get(key)
+    if tagger is None:
+        with _lock:
+            tagger = pycrfsuite.Tagger()
+            tagger.open(key)
+        cache[key] = tagger
+    return tagger
+
+
+def label(tokens: list[Token], path: Path | None = None, hints: list[str] | None = None) -> list[str]:
+    """One label per token ("O" for none); `hints` are the rule parser's readings when the model uses them."""
+    return tag(sequence_features(tokens, hints), path)
+
+
+def tag(features: list[list[str]], path: Path | None = None) -> list[str]:
+    """Labels for already computed token features (`features.sequence_features`)."""
+    if not features:
+        return []
+    import pycrfsuite
+
+    return list(_tagger(path).tag(pycrfsuite.ItemSequence(features)))
+
+
+def tag_names(features: list[list[str]], path: Path | None = None) -> list[str]:
+    """Person labels (see `names`) for the features of an author list's tokens, cut out of the whole string's.
+
+    `path` is a reference model; the author-list model is the file beside it.
+    """
+    if not features:
+        return []
+    import pycrfsuite
+
+    names = path.with_name(NAMES_MODEL_NAME) if path is not None else model_path(NAMES_MODEL_NAME)
+    return list(_tagger(names).tag(pycrfsuite.ItemSequence(features)))

@@ -1,0 +1,154 @@
+"""The learned reference parser: real strings of many styles, the shipped model, odd input, determinism."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citelens.read.references import parse_reference
+from citelens.read.references.tagger import MODEL_NAME, NAMES_MODEL_NAME, model_path
+from citelens.read.references.tokens import tokenize
+
+
+def fields(raw: str) -> tuple:
+    p = parse_reference(raw)
+    return ([a.family for a in p.authors], p.title, p.container_title, p.volume, p.issue, p.pages, p.year)
+
+
+def test_chicago_biomedical_volume_issue_year_pages():
+    p = parse_reference("Heinrichs, Markus, Thomas Baumgartner, Clemens Kirschbaum, and Ulrike Ehlert. 2003. "
+                        "“Social Support and Oxytocin Interact to Suppress Cortisol and Subjective Responses to "
+                        "Psychosocial Stress.” Biological Psychiatry 54, no. 12 (2003): 1389–98.")
+    assert (p.container_title, p.volume, p.issue, p.year, p.pages) == ("Biological Psychiatry", "54", "12", 2003,
+                                                                        "1389-1398")
+    assert [a.family for a in p.authors] == ["Heinrichs", "Baumgartner", "Kirschbaum", "Ehlert"]
+
+
+def test_chicago_notes_form_without_year_after_authors():
+    p = parse_reference("Heinrichs M, Baumgartner T, Kirschbaum C, Ehlert U. “Social Support and Oxytocin Interact "
+                        "to Suppress Cortisol.” Biological Psychiatry 54, no. 12 (2003): 1187–93.")
+    assert (p.container_title, p.volume, p.issue, p.year, p.pages) == ("Biological Psychiatry", "54", "12", 2003,
+                                                                        "1187-1193")
+
+
+def test_vancouver():
+    assert fields("Chen FS, Kumsta R, von Dawans B, Monakhov M, Ebstein RP, Heinrichs M. Common oxytocin receptor "
+                  "gene (OXTR) polymorphism and social support interact to reduce stress in humans. Proc Natl Acad "
+                  "Sci U S A. 2011;108(50):19937-42.") == (
+        ["Chen", "Kumsta", "von Dawans", "Monakhov", "Ebstein", "Heinrichs"],
+        "Common oxytocin receptor gene (OXTR) polymorphism and social support interact to reduce stress in humans",
+        "Proc Natl Acad Sci U S A", "108", "50", "19937-19942", 2011)
+
+
+def test_apa():
+    assert fields("Feldman, R., Gordon, I., & Zagoory-Sharon, O. (2011). Maternal and paternal plasma, salivary, and "
+                  "urinary oxytocin and parent-infant synchrony. Developmental Science, 14(4), 752-761.") == (
+        ["Feldman", "Gordon", "Zagoory-Sharon"],
+        "Maternal and paternal plasma, salivary, and urinary oxytocin and parent-infant synchrony",
+        "Developmental Science", "14", "4", "752-761", 2011)
+
+
+def test_title_less_physics():
+    p = parse_reference("S. Weinberg, Phys. Rev. D 54, 1234 (1996).")
+    assert ([a.family for a in p.authors], p.title, p.volume, p.pages, p.year) == (["Weinberg"], None, "54", "1234",
+                                                                                    1996)
+    assert p.container_title in ("Phys. Rev. D", "Phys. Rev.")
+    p = parse_reference("J. Smith and K. Jones, J. Chem. Phys. 98, 5648 (1993).")
+    assert ([a.family for a in p.authors], p.title, p.container_title, p.volume, p.pages, p.year) == (
+        ["Smith", "Jones"], None, "J. Chem. Phys.", "98", "5648", 1993)
+
+
+def test_abnt_upper_case_family_names():
+    p = parse_reference("SILVA, J. A.; SOUZA, M. B. Avaliação da qualidade da água em rios urbanos. "
+                        "Revista Brasileira de Recursos Hídricos, v. 12, n. 3, p. 45-56, 2007.")
+    assert [(a.family, a.given) for a in p.authors] == [("SILVA", "J. A."), ("SOUZA", "M. B.")]
+    assert (p.title, p.volume, p.issue, p.pages, p.year) == (
+        "Avaliação da qualidade da água em rios urbanos", "12", "3", "45-56", 2007)
+    assert p.container_title == "Revista Brasileira de Recursos Hídricos"
+
+
+def test_editors_are_not_authors():
+    p = parse_reference("Kendrick, K. M. (2018). Overview of human oxytocin research. In R. Hurlemann & V. Grinevich "
+                        "(Eds.), Behavioral Pharmacology of Neuropeptides: Oxytocin (pp. 321-348). Springer.")
+    assert [a.family for a in p.authors] == ["Kendrick"]
+    assert p.pages == "321-348" and p.year == 2018
+    assert any(label == "editor" for label, _, _ in p.spans)
+
+
+def test_non_english():
+    p = parse_reference("Müller, H.; Schmidt, K. (2015): Die Rolle des Oxytocins im Sozialverhalten. "
+                        "Zeitschrift für Psychologie 223 (2), S. 101–110.")
+    assert [a.family for a in p.authors] == ["Müller", "Schmidt"]
+    assert (p.volume, p.issue, p.year) == ("223", "2", 2015)
+    assert p.pages == "101-110"
+
+
+def test_spans_are_in_order_inside_the_string_and_serialised():
+    raw = "Insel TR. The challenge of translation in social neuroscience. Neuron. 2010;65(6):768-79."
+    p = parse_reference(raw)
+    assert p.spans
+    last = 0
+    for label, start, end in p.spans:
+        assert 0 <= last <= start < end <= len(raw) and label
+        last = end
+    data = p.to_dict()
+    assert data["spans"][0] == {"label": p.spans[0][0], "start": p.spans[0][1], "end": p.spans[0][2]}
+    assert type(p).from_dict(json.loads(json.dumps(data))).spans == p.spans
+
+
+def test_the_model_files_ship_in_the_package():
+    for name in (MODEL_NAME, NAMES_MODEL_NAME):
+        path = model_path(name)
+        assert path.is_file() and 0 < path.stat().st_size < 8_000_000
+        assert "citelens" in path.parts
+
+
+def test_tokens_keep_their_offsets():
+    raw = "Smith, J. (2020). “Title.” J. Test. 1(2):3–4. doi:10.1000/xyz."
+    for tok in tokenize(raw):
+        assert raw[tok.start: tok.end] == tok.text
+    assert "10.1000/xyz" in [t.text for t in tokenize(raw)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_never_crashes_and_spans_stay_inside(text):
+    p = parse_reference(text)
+    for label, start, end in p.spans:
+        assert 0 <= start < end <= len(text) and label
+    assert p.year is None or 1500 <= p.year <= 2099
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["Chen FS, ", "SILVA, J. A.; ", "“", "”", "(2011). ", "et al. ", "Title. ", "vol. 3, ",
+                                 "54, no. 12 (2003): ", "doi:10.1/x ", ". ", "In: ", "(Eds.) ", "pp. 4-5", "Phys. Rev. "]),
+                max_size=60))
+def test_never_crashes_on_citation_fragments(parts):
+    raw = "".join(parts)
+    for _label, start, end in parse_reference(raw).spans:
+        assert 0 <= start < end <= len(raw)
+
+
+@pytest.mark.parametrize("odd", ["A. " * 20000, "(" * 50000, "10.1000/" + "x" * 50000, "Chen, F. S., " * 4000])
+def test_long_odd_strings_take_bounded_time(odd):
+    start = time.perf_counter()
+    parse_reference(odd)
+    assert time.perf_counter() - start < 10
+
+
+def test_training_is_deterministic_on_a_tiny_subset(tmp_path):
+    from citelens.read.references.train import train
+
+    records = [json.loads(line) for line in (Path(__file__).parent / "data" / "crf_tiny.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    params = {"c1": 0.05, "c2": 0.01, "max_iterations": 20, "feature.possible_transitions": True}
+    a, b = tmp_path / "a" / "m.crfsuite", tmp_path / "b" / "m.crfsuite"
+    train(records, a, params, names_out=a.with_name("n.crfsuite"))
+    train(records, b, params, names_out=b.with_name("n.crfsuite"))
+    assert a.read_bytes() == b.read_bytes()
+    assert a.with_name("n.crfsuite").read_bytes() == b.with_name("n.crfsuite").read_bytes()
