@@ -51,7 +51,7 @@ _RESULT_CUE_RE = re.compile(
     r"\b(?:we\s+(?:found|observed|show(?:ed)?|report|identified|detected|estimate[ds]?)|(?:was|were|is|are)\s+"
     r"(?:(?:positively|negatively|significantly|strongly|inversely|not)\s+)?(?:associated|correlated|linked)|"
     r"(?:significantly|markedly)\s+\w+|(?:increased|decreased|reduced|improved|elevated|lowered)\s|"
-    r"(?:odds|hazard|risk)\s+ratio|confidence\s+interval|95\s*%|\bp\s*[<=>\u2264]\s*0?\.\d|\bOR\b|\bHR\b|\bRR\b|"
+    r"(?:odds|hazard|risk)\s+ratio|confidence\s+interval|95\s*%|\bp\s*[<=>\u2264]\s*0?\.\d|(?-i:\b(?:OR|HR|RR|aOR|aHR)\b)|"
     r"compared\s+(?:with|to)|than\s|revealed|resulted\s+in|led\s+to|had\s+(?:a\s+)?(?:higher|lower|greater)|"
     r"\d+(?:\.\d+)?\s*(?:%|percent|fold|mg|ml|days?|weeks?|months?|hours?))",
     re.I,
@@ -158,6 +158,7 @@ _PSEUDO = (("not", "only"), ("not", "just"), ("not", "merely"), ("no", "doubt"),
 _SCOPE_END = {"but", "however", "although", "though", "whereas", "while", "except", "yet", "which", "who",
               "whom", ";", ":", "(", ")", "unlike", "instead", "rather", "nevertheless", "nonetheless"}
 SCOPE = 7  # words a negation cue reaches, as in NegEx
+BACK_SCOPE = 4  # words back to the clause's subject
 _NULL_RE = re.compile(
     r"\b(?:no\s+(?:statistically\s+)?(?:significant\s+|clear\s+|major\s+|meaningful\s+|detectable\s+|evident\s+|"
     r"apparent\s+)?(?:difference|differences|association|associations|effect|effects|change|changes|correlation|"
@@ -166,7 +167,8 @@ _NULL_RE = re.compile(
     r"reduce|increase|decrease|influence|predict|correlate|associate|lower|raise|result|associated|related|"
     r"correlated|different|linked|significant)|not\s+significantly|"
     r"(?:were|was|remained|are|is)\s+(?:similar|comparable|unchanged|unaffected|unrelated|independent)|"
-    r"similar\s+(?:between|in|among|across)|no\s+longer|unrelated\s+to|independent(?:ly)?\s+of)\b",
+    r"similar\s+(?:between|in|among|across)|no\s+longer|unrelated\s+to|independent(?:ly)?\s+of|equally|similarly|"
+    r"equivalent(?:ly)?|indistinguishable|no\s+different|no\s+more\s+\w+\s+than|(?:is|are|was|were)\s+the\s+same)\b",
     re.I,
 )
 
@@ -176,6 +178,7 @@ class Negation:
     cue: str
     start: int  # token index of the cue
     end: int  # token index after the scope
+    begin: int = -1  # the clause's first token before the cue (its subject: "cats are not able ...")
 
 
 def negations(toks: list[str]) -> list[Negation]:
@@ -184,8 +187,8 @@ def negations(toks: list[str]) -> list[Negation]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if any(tuple(toks[i:i + len(p)]) == p for p in _PSEUDO) or (i > 0 and any(
-                tuple(toks[i - 1:i - 1 + len(p)]) == p for p in _PSEUDO if p[0] != t)):
+        if any(tuple(toks[i - k:i - k + len(p)]) == p for p in _PSEUDO for k, w in enumerate(p)
+               if w == t and i - k >= 0):
             i += 1
             continue
         if t in _NEG_SINGLE or _NEG_CONTRACTED.search(t):
@@ -198,7 +201,11 @@ def negations(toks: list[str]) -> list[Negation]:
             end = i + 1
             while end < len(toks) and end - i <= SCOPE and toks[end] not in _SCOPE_END:
                 end += 1
-            out.append(Negation(t, i, end))
+            begin = i
+            while begin > 0 and i - begin < BACK_SCOPE and toks[begin - 1] not in _SCOPE_END \
+                    and toks[begin - 1] not in ("and", "that", "if", "when", "because", "since"):
+                begin -= 1
+            out.append(Negation(t, i, end, begin))
         i += 1
     return out
 
@@ -263,6 +270,14 @@ _PARTIAL_RE = re.compile(r"\b(?:some|most|many|several|majority|minority|few|sub
                          r"partly|partially|\d+(?:\.\d+)?\s*%|percent|sometimes|often|certain)\b", re.I)
 _HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|perhaps|potential(?:ly)?|suggests?|suggested|suggesting|"
                        r"appears?|seems?|hypothes\w+|likely|plausibl\w+|preliminary|speculat\w+|warrant)\b", re.I)
+def is_universal(text: str) -> bool:
+    return bool(_UNIVERSAL_RE.search(text))
+
+
+def is_hedged(text: str) -> bool:
+    return bool(_HEDGE_RE.search(text))
+
+
 _DEFINITE_RE = re.compile(r"\b(?:is|are|was|were|will|does|do|did|causes?|caused|prevents?|prevented|cures?|"
                           r"proves?|proved|shows?|showed|found|confirms?|kills?|stops?|reduces?|increases?|"
                           r"protects?|leads?\s+to)\b", re.I)
@@ -411,7 +426,8 @@ class Contrast:
 def _polarity(toks: list[str], anchors: set[str]) -> tuple[bool, str]:
     """Whether the statement about the anchor words is negated (odd number of covering negations)."""
     negs = negations(toks)
-    covering = [n for n in negs if any(t[:5] in anchors or direction_of(t) for t in toks[n.start + 1:n.end])]
+    covering = [n for n in negs if any(t[:5] in anchors for t in toks[n.begin:n.start])
+                or any(t[:5] in anchors or direction_of(t) for t in toks[n.start + 1:n.end])]
     if not covering:
         return False, ""
     phrase = " ".join(toks[covering[0].start:min(covering[0].end, covering[0].start + 4)])
@@ -426,6 +442,35 @@ def directions(toks: list[str], negs: list[Negation]) -> list[tuple[str, int, st
             negated = any(n.start < i < n.end for n in negs)
             out.append((d[0], d[1], t, negated))
     return out
+
+
+_COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|higher|lower|greater|smaller|larger|worse|better|older|"
+                             r"younger|faster|slower|stronger|weaker|longer|shorter|earlier|later|bigger|deadlier|"
+                             r"riskier)\b(?P<between>(?:[\s,]+[\w-]+){0,10}?)\s+than\s+(?P<right>(?:[\w-]+\s*){1,4})", re.I)
+_COMPARISON_SKIP = {"than", "the", "a", "an", "in", "of", "among", "for", "those", "that", "with", "people", "persons",
+                    "patients", "individuals", "adults", "groups", "group", "aged", "were", "was", "is", "are"}
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a))
+
+
+def comparison_swap(claim: str, sentence: str) -> Contrast | None:
+    """'more dangerous for young people than old people' against '... older adults ... than younger persons'."""
+    for cm in _COMPARATIVE_RE.finditer(claim):
+        c_right = [w for w in tokens(cm.group("right")) if w not in _COMPARISON_SKIP][:1]
+        c_left = [w for w in tokens(claim[:cm.start("right")]) if w not in _COMPARISON_SKIP]
+        if not c_right:
+            continue
+        for sm in _COMPARATIVE_RE.finditer(sentence):
+            s_right = [w for w in tokens(sm.group("right")) if w not in _COMPARISON_SKIP][:1]
+            s_left = [w for w in tokens(sentence[:sm.start("right")]) if w not in _COMPARISON_SKIP]
+            if not s_right or _similar(c_right[0], s_right[0]):
+                continue
+            if any(_similar(s_right[0], w) for w in c_left) and any(_similar(c_right[0], w) for w in s_left):
+                return Contrast("direction", " ".join(cm.group(0).split()[:8]), " ".join(sm.group(0).split()[:8]))
+    return None
 
 
 def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[Contrast]:
@@ -465,6 +510,11 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
             if opposite and not same:
                 out.append(Contrast("direction", word, opposite[0][2]))
                 break
+    if not any(c.kind in ("negation", "direction") for c in out) and " than " in f" {claim.lower()} " \
+            and " than " in f" {sentence.lower()} ":
+        swap = comparison_swap(claim, sentence)
+        if swap:
+            out.append(swap)
     # antonyms: a word of the claim and its opposite in the source (and not the word itself)
     c_words, s_words = set(ct), set(st)
     for w in ct:
@@ -497,8 +547,10 @@ def _key_phrase(toks: list[str], anchors: set[str]) -> str:
     return " ".join(words[:3]) if words else " ".join(toks[:3])
 
 
-def contradiction(contrasts: list[Contrast]) -> Contrast | None:
-    for kind in CONTRADICTING:
+def contradiction(contrasts: list[Contrast], quantifiers: bool = False) -> Contrast | None:
+    """The first contradicting contrast (negation before direction, antonym, number); with
+    `quantifiers`, an "only"/"all" against "some"/"most" counts too."""
+    for kind in CONTRADICTING + (("quantifier",) if quantifiers else ()):
         for c in contrasts:
             if c.kind == kind:
                 return c

@@ -33,7 +33,9 @@ from .contrast import (
     directions,
     contradiction,
     has_result_cue,
+    is_hedged,
     is_null_result,
+    is_universal,
     label_parts,
     negations,
     quantities,
@@ -109,7 +111,8 @@ FEATURES = (
     "cov1", "cov2", "cov_top3", "cov_all", "shared1", "bigram1", "finding1", "result_cue1", "neg_contrast",
     "dir_contrast", "antonym_contrast", "number_contrast", "quantifier", "hedge", "claim_negated", "source_null",
     "claim_number", "number_agrees", "direction_agrees", "missing_max", "claim_size", "qualifiers",
-    "any_contradiction", "contra_finding",
+    "any_contradiction", "contra_finding", "claim_universal", "claim_hedged", "claim_number_unaligned",
+    "negation_mismatch1", "cov_finding",
 )
 
 
@@ -141,6 +144,7 @@ def features(claim: str, claim_terms: list[str], ranked: list[Ranked], weights: 
     source_q = [sq for r in top for sq in quantities(r.sentence.text)]
     number_agrees = float(any(a.unit == b.unit and a.agrees(b) for a in cq for b in source_q))
     ctoks = tokens(claim)
+    claim_negated = _negated(claim)
     cdirs = {(a, s) for a, s, _, neg in directions(ctoks, negations(ctoks)) if not neg}
     sdirs = {(a, s) for a, s, _, neg in directions(tokens(top[0].sentence.text), negations(
         tokens(top[0].sentence.text))) if not neg} if top else set()
@@ -148,12 +152,19 @@ def features(claim: str, claim_terms: list[str], ranked: list[Ranked], weights: 
         cov1, cov2, cov3, cov_all, len(top[0].shared) / max(1, len(q)) if top else 0.0, bigram1,
         float(bool(top) and top[0].sentence.part in FINDING_PARTS), float(bool(top) and top[0].sentence.result_cue),
         strongest("negation"), strongest("direction"), strongest("antonym"), strongest("number"),
-        strongest("quantifier"), strongest("hedge"), float(bool(negations(ctoks)) or bool(is_null_result(claim))),
+        strongest("quantifier"), strongest("hedge"), float(claim_negated),
         float(bool(top) and bool(is_null_result(top[0].sentence.text))), float(bool(cq)), number_agrees,
         float(bool(cdirs & sdirs)), max(missing, default=0.0) / max_w, math.log1p(len(q)) / 3.0,
         float(min(qualifier_notes, 2)), max((r.coverage for r in contra), default=0.0),
-        float(any(r.sentence.part in FINDING_PARTS for r in contra)),
+        float(any(r.sentence.part in FINDING_PARTS for r in contra)), float(is_universal(claim)),
+        float(is_hedged(claim)), float(bool(cq) and not any(a.unit == b.unit for a in cq for b in source_q)),
+        float(bool(top) and claim_negated != _negated(top[0].sentence.text)),
+        max((r.coverage for r in top if r.sentence.part in FINDING_PARTS), default=0.0),
     ]
+
+
+def _negated(text: str) -> bool:
+    return bool(negations(tokens(text))) or bool(is_null_result(text))
 
 
 @dataclass(frozen=True)
@@ -217,7 +228,7 @@ def decide(ranked: list[Ranked], probs: dict[str, float], thresholds: dict[str, 
         return Judgement("no_evidence", probs, [], ["nothing in the abstract bears on the claim"])
     # the contrasting sentence: a finding that bears on the claim and says otherwise
     for r in ranked[:COMPARE_TOP]:
-        c = contradiction(r.contrasts)
+        c = contradiction(r.contrasts, quantifiers=True)
         if c and r.coverage >= t["contrast_coverage"] and r.sentence.part in FINDING_PARTS \
                 and probs["refutes"] >= t["contradicted"] \
                 and probs["refutes"] >= probs["supports"]:
