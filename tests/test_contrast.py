@@ -41,7 +41,13 @@ def test_directional_claim_against_a_null_result() -> None:
 
 def test_subject_before_the_negation_counts() -> None:
     assert "negation" in kinds("Cats are not able to be infected with the novel virus.",
-                               "SARS-CoV-2 replicates poorly in dogs and pigs, but efficiently in ferrets and cats.")
+                               "Cats were readily infected with the novel virus and shed it for a week.")
+
+
+def test_negation_needs_an_asserted_effect_or_two_shared_words() -> None:
+    # the claim's negation holds one shared word ("cats") and the source asserts no direction
+    assert contradiction(compare("Cats are not able to be infected with the novel virus.",
+                                 "The virus replicates poorly in dogs and pigs, but efficiently in cats.")) is None
 
 
 def test_opposite_directions() -> None:
@@ -160,3 +166,26 @@ def test_a_word_like_results_opening_prose_is_not_a_label() -> None:
     assert strip_label("Results The prevalence was 1.5%.") == ("The prevalence was 1.5%.", "results")
     assert strip_label("INTERPRETATION: Early dexamethasone could help.") == ("Early dexamethasone could help.",
                                                                               "conclusions")
+
+
+def test_restrictive_only_is_not_a_contradiction_of_the_others() -> None:
+    assert contradiction(compare(
+        "For individuals with the AA genotype, social support had no significant effect on their cortisol response.",
+        "Only individuals with one or two copies of the G allele showed lower cortisol responses to stress after "
+        "social support, compared with individuals with the AA genotype.")) is None
+
+
+def test_complementary_genotype_groups_agree_in_opposite_words() -> None:
+    assert contradiction(compare("A-allele carriers showed lower empathy.",
+                                 "Individuals homozygous for the G allele showed higher empathy.")) is None
+
+
+def test_double_blind_is_not_a_doubling() -> None:
+    assert compare("In a double-blind study, oxytocin reduced cortisol.", "Oxytocin reduced cortisol.") == []
+
+
+def test_a_condition_negated_is_not_a_negated_finding() -> None:
+    assert contradiction(compare(
+        "Among individuals with the GG genotype, social support resulted in a blunted cortisol response.",
+        "Individuals with the GG genotype showed a blunted cortisol response compared with those who received "
+        "no social support.")) is None

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from citelens.claims.terms import genotype_groups
+
 CONTRADICTING = ("negation", "direction", "antonym", "number")
 OVERREACH = ("quantifier", "hedge")
 PARTS = ("background", "methods", "results", "conclusions")
@@ -80,6 +82,18 @@ _METHOD_CUE_RE = re.compile(
 )
 
 
+_REVIEW_RE = re.compile(r"\b(?:(?:this|the\s+present|our)\s+(?:review|overview|chapter|article|paper)\s+"
+                        r"(?:\w+\s+)?(?:summari[sz]es|reviews|discusses|describes|examines|highlights|focuses|"
+                        r"outlines|covers|considers|provides)|we\s+(?:review|summari[sz]e|discuss|outline|highlight)|"
+                        r"(?:is|are)\s+reviewed|in\s+this\s+review)\b", re.I)
+_SYSTEMATIC_RE = re.compile(r"\b(?:systematic(?:ally)?\s+review|meta-?analys[ie]s|randomi[sz]ed|trials?\s+(?:were|was)\s+"
+                            r"included)\b", re.I)
+
+
+_STATS_RE = re.compile(r"\bp\s*[<=>\u2264]\s*0?\.\d|\d\s*%|\bCI\b|\b[nN]\s*=\s*\d|\b\d+\s+(?:participants|patients|"
+                       r"subjects|volunteers|men|women|children|infants|adults|individuals|mice|rats|dogs)\b")
+
+
 def strip_label(sentence: str) -> tuple[str, str | None]:
     """'RESULTS: The ...' -> ('The ...', 'results'); an unlabelled sentence -> (sentence, None)."""
     m = _LABEL_RE.match(sentence)
@@ -106,12 +120,19 @@ def label_parts(sentences: list[str]) -> list[tuple[str, str]]:
     current: str | None = None
     labelled = False
     n = len(sentences)
+    # a narrative review or essay (it says so, or it reports no methods and no statistics)
+    empirical = any(_METHOD_CUE_RE.search(s) or _STATS_RE.search(s) or _SYSTEMATIC_RE.search(s) for s in sentences)
+    review = not empirical and n > 1 and (any(_REVIEW_RE.search(s) for s in sentences) or not any(
+        _RESULT_CUE_RE.search(s) and re.search(r"\bwe\s", s, re.I) for s in sentences))
     for i, raw in enumerate(sentences):
         text, label = strip_label(raw)
         if label:
             current, labelled = label, True
         if labelled and current:
             part = current
+        elif review:
+            # a narrative review's statements are its findings; only its aims are background
+            part = "background" if _AIM_CUE_RE.search(text) or _REVIEW_RE.search(text) else "conclusions"
         else:
             part = _cue_part(text, i, n)
         out.append((text, part))
@@ -139,11 +160,12 @@ def has_result_cue(text: str) -> bool:
 
 
 # --- tokens --------------------------------------------------------------------------------------
+_BLIND_RE = re.compile(r"\b(?:double|triple|single)[\s-]+blind(?:ed)?\b")
 _TOKEN_RE = re.compile(r"\d+(?:[,.]\d+)*|[a-z]+(?:['\u2019]t)?|[;:()\u2013\u2014]|-")
 
 
 def tokens(text: str) -> list[str]:
-    text = text.lower().replace("\u2212", "-")
+    text = _BLIND_RE.sub("blinded", text.lower().replace("\u2212", "-"))
     return _TOKEN_RE.findall(text)
 
 
@@ -152,6 +174,14 @@ _NEG_SINGLE = {"no", "not", "never", "none", "neither", "nor", "without", "canno
                "lack", "lacks", "lacked", "lacking", "absence", "absent", "fail", "fails", "failed", "unable",
                "neither", "free"}
 _NEG_CONTRACTED = re.compile(r"n['\u2019]t$")
+# "no", "without", "absence of" negate a noun: a condition ("who received no social support") unless
+# the noun is an effect or a change ("no effect", "without improvement") or a direction word follows
+_NOMINAL_NEG = {"no", "none", "without", "nothing", "nobody", "lack", "lacks", "lacked", "lacking", "absence",
+                "absent", "free"}
+_EFFECT_NOUNS = {"effect", "effects", "difference", "differences", "association", "associations", "change",
+                 "changes", "correlation", "relationship", "impact", "benefit", "benefits", "link", "evidence",
+                 "improvement", "influence", "role", "sign", "signs", "risk", "transmission", "increase",
+                 "decrease", "reduction", "response", "responses", "protection", "immunity", "symptoms"}
 _PSEUDO = (("not", "only"), ("not", "just"), ("not", "merely"), ("no", "doubt"), ("not", "necessarily"),
            ("whether", "or", "not"), ("with", "or", "without"), ("not", "always"), ("nothing", "but"),
            ("no", "longer", "than"), ("not", "limited"), ("if", "not"), ("free", "of", "charge"))
@@ -167,7 +197,7 @@ _NULL_RE = re.compile(
     r"reduce|increase|decrease|influence|predict|correlate|associate|lower|raise|result|associated|related|"
     r"correlated|different|linked|significant)|not\s+significantly|"
     r"(?:were|was|remained|are|is)\s+(?:similar|comparable|unchanged|unaffected|unrelated|independent)|"
-    r"similar\s+(?:between|in|among|across)|no\s+longer|unrelated\s+to|independent(?:ly)?\s+of|equally|similarly|"
+    r"similar\s+(?:between|in|among|across)|no\s+longer|unrelated\s+to|independent(?:ly)?\s+of|(?<=\w\s)(?:equally|similarly)(?!,)|"
     r"equivalent(?:ly)?|indistinguishable|no\s+different|no\s+more\s+\w+\s+than|(?:is|are|was|were)\s+the\s+same)\b",
     re.I,
 )
@@ -278,7 +308,7 @@ def is_hedged(text: str) -> bool:
     return bool(_HEDGE_RE.search(text))
 
 
-_DEFINITE_RE = re.compile(r"\b(?:is|are|was|were|will|does|do|did|causes?|caused|prevents?|prevented|cures?|"
+_DEFINITE_RE = re.compile(r"\b(?:will|causes?|caused|prevents?|prevented|cures?|"
                           r"proves?|proved|shows?|showed|found|confirms?|kills?|stops?|reduces?|increases?|"
                           r"protects?|leads?\s+to)\b", re.I)
 
@@ -423,15 +453,24 @@ class Contrast:
         return f"{text} ({where})" if where else text
 
 
-def _polarity(toks: list[str], anchors: set[str]) -> tuple[bool, str]:
-    """Whether the statement about the anchor words is negated (odd number of covering negations)."""
+def _polarity(toks: list[str], anchors: set[str]) -> tuple[bool, str, int]:
+    """Whether the statement about the anchor words is negated (odd number of covering negations),
+    the negation's words, and how many anchor words its clause holds."""
     negs = negations(toks)
-    covering = [n for n in negs if any(t[:5] in anchors for t in toks[n.begin:n.start])
-                or any(t[:5] in anchors or direction_of(t) for t in toks[n.start + 1:n.end])]
+    covering: list[tuple[Negation, int]] = []
+    for n in negs:
+        scope = toks[n.start + 1:n.end]
+        held = len({t[:5] for t in toks[n.begin:n.end] if t[:5] in anchors})
+        if n.cue in _NOMINAL_NEG:
+            if any(direction_of(t) or t in _EFFECT_NOUNS for t in scope[:4]):
+                covering.append((n, held))
+        elif held or any(direction_of(t) for t in scope):
+            covering.append((n, held))
     if not covering:
-        return False, ""
-    phrase = " ".join(toks[covering[0].start:min(covering[0].end, covering[0].start + 4)])
-    return len(covering) % 2 == 1, phrase
+        return False, "", 0
+    first = covering[0][0]
+    phrase = " ".join(toks[first.start:min(first.end, first.start + 4)])
+    return len(covering) % 2 == 1, phrase, max(h for _, h in covering)
 
 
 def directions(toks: list[str], negs: list[Negation]) -> list[tuple[str, int, str, bool]]:
@@ -473,6 +512,28 @@ def comparison_swap(claim: str, sentence: str) -> Contrast | None:
     return None
 
 
+_RESTRICTIVE_RE = re.compile(r"(?<!not )\bonly\b(?!\s+(?:a\s+)?(?:few|one|some|slight|modest|marginal))", re.I)
+
+
+_CLAUSE_RE = re.compile(r"\s*(?:;|,?\s+whereas\s+|,\s+while\s+|,\s+but\s+|,\s+in\s+contrast,?\s+)\s*", re.I)
+
+
+def best_clause(claim: str, sentence: str) -> str:
+    """Of a sentence that contrasts two findings ('in dogs ..., whereas in children ...'), the clause
+    that shares most words with the claim."""
+    clauses = [c for c in _CLAUSE_RE.split(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return sentence
+    words = {t[:5] for t in tokens(claim) if len(t) > 3}
+    return max(clauses, key=lambda c: len(words & {t[:5] for t in tokens(c) if len(t) > 3}))
+
+
+def _complementary_groups(claim: str, sentence: str) -> bool:
+    """The claim and the sentence speak of genotype groups that do not overlap (AA against GG)."""
+    a, b = genotype_groups(claim), genotype_groups(sentence)
+    return bool(a and b and not a & b)
+
+
 def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[Contrast]:
     """The contrasts between a claim and one source sentence (empty when none is found).
 
@@ -480,6 +541,7 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
     first five letters; negation only counts when its scope reaches one of them or a direction
     word. By default the words of four letters or more that the two texts share are used.
     """
+    sentence = best_clause(claim, sentence)
     ct, st = tokens(claim), tokens(sentence)
     if anchors is None:
         anchors = {t[:5] for t in ct if len(t) > 3} & {t[:5] for t in st if len(t) > 3}
@@ -487,23 +549,30 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
         anchors = {a[:5] for a in anchors}
     out: list[Contrast] = []
     cneg, sneg = negations(ct), negations(st)
-    c_negated, c_phrase = _polarity(ct, anchors)
-    s_negated, s_phrase = _polarity(st, anchors)
+    c_negated, c_phrase, c_held = _polarity(ct, anchors)
+    s_negated, s_phrase, s_held = _polarity(st, anchors)
     c_null, s_null = is_null_result(claim), is_null_result(sentence)
     c_dirs, s_dirs = directions(ct, cneg), directions(st, sneg)
     c_plain = [d for d in c_dirs if not d[3]]
     s_plain = [d for d in s_dirs if not d[3]]
-    # negation: "does not reduce" against "reduced"; "reduced" against "no significant difference"
-    if (c_negated or c_null) and not (s_negated or s_null):
-        if s_plain or anchors:
+    # negation: "does not reduce" against "reduced"; "reduced" against "no significant difference".
+    # The other side must assert an effect (a direction word), or the negated clause must hold two of
+    # the shared words. A restrictive "only" ("only G carriers showed lower cortisol") says the others
+    # did not, and complementary groups (GG against A carriers) make opposite statements agree.
+    restrictive = bool(_RESTRICTIVE_RE.search(claim) or _RESTRICTIVE_RE.search(sentence))
+    complementary = _complementary_groups(claim, sentence)
+    if restrictive or complementary:
+        pass
+    elif (c_negated or c_null) and not (s_negated or s_null):
+        if s_plain or (c_negated and c_held >= 2 and c_phrase.split()[0] not in _NOMINAL_NEG):
             source_words = s_plain[0][2] if s_plain else _key_phrase(st, anchors)
             out.append(Contrast("negation", c_null or c_phrase, source_words))
     elif (s_negated or s_null) and not (c_negated or c_null):
-        if c_plain or anchors:
+        if c_plain or (s_negated and s_held >= 2 and s_phrase.split()[0] not in _NOMINAL_NEG):
             claim_words = c_plain[0][2] if c_plain else _key_phrase(ct, anchors)
             out.append(Contrast("negation", claim_words, s_null or s_phrase))
     # direction: "higher" against "lower" on the same axis, neither negated
-    if not any(c.kind == "negation" for c in out):
+    if not any(c.kind == "negation" for c in out) and not complementary:
         for axis, sign, word, _ in c_plain:
             opposite = [d for d in s_plain if d[0] == axis and d[1] == -sign]
             same = [d for d in s_plain if d[0] == axis and d[1] == sign]

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from .terms import fold, genotype_groups
+from citelens.claims.terms import fold, genotype_groups
 
-_ANIMAL_RE = re.compile(r"\b(?:rats?|mice|mouse|rodents?|voles?|dogs?|monkeys?|macaques?|primates?|marmosets?|"
+ANIMAL_RE = re.compile(r"\b(?:rats?|mice|mouse|rodents?|voles?|dogs?|monkeys?|macaques?|primates?|marmosets?|"
                         r"sheep|animals?|non-?human|canine)\b")
-_HUMAN_RE = re.compile(r"\b(?:humans?|people|men|women|participants|patients|adults|children|infants|volunteers|"
+HUMAN_RE = re.compile(r"\b(?:humans?|people|men|women|participants|patients|adults|children|infants|volunteers|"
                        r"individuals)\b")
 # words by which a claim goes beyond what a study reports: certainty, universality, magnitude
 _OVERREACH_RE = re.compile(
@@ -52,8 +52,8 @@ def qualifier_differences(claim_text: str, abstract: str, genotype_text: str | N
         if m.group(0).lower() not in a:
             notes.append(f"wording: the claim says {m.group(0)!r}, which the abstract does not")
             break
-    claim_animal, source_animal = bool(_ANIMAL_RE.search(c)), bool(_ANIMAL_RE.search(a))
-    claim_human, source_human = bool(_HUMAN_RE.search(c)), bool(_HUMAN_RE.search(a))
+    claim_animal, source_animal = bool(ANIMAL_RE.search(c)), bool(ANIMAL_RE.search(a))
+    claim_human, source_human = bool(HUMAN_RE.search(c)), bool(HUMAN_RE.search(a))
     if claim_animal and not claim_human and source_human and not source_animal:
         notes.append("species: the claim is about animals, the abstract about humans")
     elif claim_human and not claim_animal and source_animal and not source_human:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .judge import (
+from citelens.claims.judge import (
     CLASSES,
     FEATURES,
     SCALE_FLOOR,
@@ -35,8 +35,8 @@ from .judge import (
     rank,
     source_sentences,
 )
-from .qualifiers import qualifier_differences
-from .terms import TermWeights, terms
+from citelens.claims.qualifiers import qualifier_differences
+from citelens.claims.terms import TermWeights, terms
 
 VERSION = "judge-v1"
 L2 = 1.0  # ridge penalty on the standardised weights

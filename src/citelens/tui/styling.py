@@ -17,6 +17,7 @@ from ..records import ParsedReference, Verdict, Work
 CLAIM_STATUS_STYLES = {
     "supported": "$cl-supported",
     "partial": "$cl-partial",
+    "contradicted": "$cl-contradicted",
     "no_evidence": "$cl-no-evidence",
     "source_problem": "$cl-source-problem",
     "uncited": "dim",
@@ -24,6 +25,7 @@ CLAIM_STATUS_STYLES = {
 CLAIM_BADGES = {
     "supported": "sup ",
     "partial": "part",
+    "contradicted": "con!",
     "no_evidence": "none",
     "source_problem": "src!",
     "uncited": "  · ",
