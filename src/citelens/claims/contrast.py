@@ -46,7 +46,8 @@ _LABELS = {
 }
 _LABEL_OF = {name: part for part, names in _LABELS.items() for name in names}
 _LABEL_RE = re.compile(
-    r"^\s*(" + "|".join(sorted((re.escape(n) for n in _LABEL_OF), key=len, reverse=True)) + r")\s*(?::|\.|-|\u2014|\s(?=[A-Z]))\s*",
+    r"^\s*(" + "|".join(sorted((re.escape(n) for n in _LABEL_OF), key=len, reverse=True))
+    + r")\s*(?::|\.|-|\u2014|\s(?=[A-Z]))\s*",
     re.I,
 )
 _RESULT_CUE_RE = re.compile(
@@ -86,7 +87,8 @@ _REVIEW_RE = re.compile(r"\b(?:(?:this|the\s+present|our)\s+(?:review|overview|c
                         r"(?:\w+\s+)?(?:summari[sz]es|reviews|discusses|describes|examines|highlights|focuses|"
                         r"outlines|covers|considers|provides)|we\s+(?:review|summari[sz]e|discuss|outline|highlight)|"
                         r"(?:is|are)\s+reviewed|in\s+this\s+review)\b", re.I)
-_SYSTEMATIC_RE = re.compile(r"\b(?:systematic(?:ally)?\s+review|meta-?analys[ie]s|randomi[sz]ed|trials?\s+(?:were|was)\s+"
+_SYSTEMATIC_RE = re.compile(r"\b(?:systematic(?:ally)?\s+review|meta-?analys[ie]s|randomi[sz]ed|"
+                            r"trials?\s+(?:were|was)\s+"
                             r"included)\b", re.I)
 
 
@@ -172,7 +174,7 @@ def tokens(text: str) -> list[str]:
 # --- negation ------------------------------------------------------------------------------------
 _NEG_SINGLE = {"no", "not", "never", "none", "neither", "nor", "without", "cannot", "nothing", "nobody",
                "lack", "lacks", "lacked", "lacking", "absence", "absent", "fail", "fails", "failed", "unable",
-               "neither", "free"}
+               "free"}
 _NEG_CONTRACTED = re.compile(r"n['\u2019]t$")
 # "no", "without", "absence of" negate a noun: a condition ("who received no social support") unless
 # the noun is an effect or a change ("no effect", "without improvement") or a direction word follows
@@ -485,7 +487,8 @@ def directions(toks: list[str], negs: list[Negation]) -> list[tuple[str, int, st
 
 _COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|higher|lower|greater|smaller|larger|worse|better|older|"
                              r"younger|faster|slower|stronger|weaker|longer|shorter|earlier|later|bigger|deadlier|"
-                             r"riskier)\b(?P<between>(?:[\s,]+[\w-]+){0,10}?)\s+than\s+(?P<right>(?:[\w-]+\s*){1,4})", re.I)
+                             r"riskier)\b(?P<between>(?:[\s,]+[\w-]+){0,10}?)\s+than\s+"
+                             r"(?P<right>(?:[\w-]+\s*){1,4})", re.I)
 _COMPARISON_SKIP = {"than", "the", "a", "an", "in", "of", "among", "for", "those", "that", "with", "people", "persons",
                     "patients", "individuals", "adults", "groups", "group", "aged", "were", "was", "is", "are"}
 
@@ -561,16 +564,16 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
     # did not, and complementary groups (GG against A carriers) make opposite statements agree.
     restrictive = bool(_RESTRICTIVE_RE.search(claim) or _RESTRICTIVE_RE.search(sentence))
     complementary = _complementary_groups(claim, sentence)
+    c_verbal = c_negated and c_held >= 2 and c_phrase.split()[0] not in _NOMINAL_NEG
+    s_verbal = s_negated and s_held >= 2 and s_phrase.split()[0] not in _NOMINAL_NEG
     if restrictive or complementary:
         pass
-    elif (c_negated or c_null) and not (s_negated or s_null):
-        if s_plain or (c_negated and c_held >= 2 and c_phrase.split()[0] not in _NOMINAL_NEG):
-            source_words = s_plain[0][2] if s_plain else _key_phrase(st, anchors)
-            out.append(Contrast("negation", c_null or c_phrase, source_words))
-    elif (s_negated or s_null) and not (c_negated or c_null):
-        if c_plain or (s_negated and s_held >= 2 and s_phrase.split()[0] not in _NOMINAL_NEG):
-            claim_words = c_plain[0][2] if c_plain else _key_phrase(ct, anchors)
-            out.append(Contrast("negation", claim_words, s_null or s_phrase))
+    elif (c_negated or c_null) and not (s_negated or s_null) and (s_plain or c_verbal):
+        source_words = s_plain[0][2] if s_plain else _key_phrase(st, anchors)
+        out.append(Contrast("negation", c_null or c_phrase, source_words))
+    elif (s_negated or s_null) and not (c_negated or c_null) and (c_plain or s_verbal):
+        claim_words = c_plain[0][2] if c_plain else _key_phrase(ct, anchors)
+        out.append(Contrast("negation", claim_words, s_null or s_phrase))
     # direction: "higher" against "lower" on the same axis, neither negated
     if not any(c.kind == "negation" for c in out) and not complementary:
         for axis, sign, word, _ in c_plain:

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from citelens.claims.judge import EVIDENCE_KEEP, FINDING_PARTS, Judgement, SourceSentence, judge, load_model, source_sentences
+from citelens.claims.judge import (
+    EVIDENCE_KEEP,
+    FINDING_PARTS,
+    Judgement,
+    SourceSentence,
+    judge,
+    load_model,
+    source_sentences,
+)
 from citelens.claims.links import Linker, claim_text_for_content
 from citelens.claims.qualifiers import qualifier_differences
 from citelens.claims.terms import terms
