@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from citelens.claims.terms import genotype_groups
 
@@ -166,7 +167,9 @@ _BLIND_RE = re.compile(r"\b(?:double|triple|single)[\s-]+blind(?:ed)?\b")
 _TOKEN_RE = re.compile(r"\d+(?:[,.]\d+)*|[a-z]+(?:['\u2019]t)?|[;:()\u2013\u2014]|-")
 
 
+@lru_cache(maxsize=8192)
 def tokens(text: str) -> list[str]:
+    """Lower-case words, numbers and clause punctuation (cached: abstract sentences recur; do not mutate)."""
     text = _BLIND_RE.sub("blinded", text.lower().replace("\u2212", "-"))
     return _TOKEN_RE.findall(text)
 
@@ -242,6 +245,7 @@ def negations(toks: list[str]) -> list[Negation]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def is_null_result(text: str) -> str | None:
     m = _NULL_RE.search(text)
     return m.group(0) if m else None
@@ -396,6 +400,7 @@ def _value(text: str) -> float | None:
     return total * scale
 
 
+@lru_cache(maxsize=8192)
 def quantities(text: str) -> list[Quantity]:
     """Numbers and ranges with a unit ('30%', 'between 3 and 4 days', 'thirty minutes', '2-fold')."""
     out: list[Quantity] = []
