@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "claim_links.jsonl"
 EXAMPLE = "references/oxytocin-sensitivity.txt"
-STATUSES = {"supported", "partial", "no_evidence", "source_problem", "uncited"}
+STATUSES = {"supported", "partial", "contradicted", "no_evidence", "source_problem", "uncited"}
 REQUIRED_KEYS = {"article", "claim", "references", "status", "why"}
 
 # The number of entries in each article's reference list, as written.

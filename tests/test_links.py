@@ -107,3 +107,29 @@ def test_reviewer_verdict_survives_a_recheck(checked, standin, tmp_path):
     again = next(c for c in store.load(article_id).claims if c.claim.id == claim.claim.id)
     assert (again.verdict.verdict, again.verdict.note) == ("not_supported", "overstated")
     assert again.status == claim.status
+
+
+def test_no_claim_is_supported_by_background_or_methods(checked):
+    store, ids = checked
+    for article_id in ids.values():
+        for c in store.load(article_id).claims:
+            if c.status == "supported":
+                assert c.evidence and c.evidence[0].part in ("results", "conclusions"), c.claim.text
+            if c.status in ("partial", "contradicted"):
+                assert c.notes, c.claim.text  # the reason is always given
+
+
+def test_generic_topic_sentences_get_no_content_link(checked):
+    store, ids = checked
+    claims = {c.claim.text: c for c in store.load(ids["references/oxytocin-sensitivity.txt"]).claims}
+    chromosome = next(c for t, c in claims.items() if "chromosome 3p25" in t)
+    case_study = next(c for t, c in claims.items() if "compelling case study" in t)
+    assert chromosome.status == "uncited" and chromosome.links == []
+    assert case_study.status == "uncited"
+
+
+def test_a_paraphrase_of_a_cited_review_keeps_its_content_link(checked):
+    store, ids = checked
+    claims = {c.claim.text: c for c in store.load(ids["tests/data/articles/vasopressin-anxiety.txt"]).claims}
+    seshadri = next(c for t, c in claims.items() if t.startswith("Seshadri describes"))
+    assert seshadri.references == [8] and seshadri.status == "supported"

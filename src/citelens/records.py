@@ -150,11 +150,11 @@ class Article:
 # --- resolution (filled by the resolver; empty until an article is checked) ----------------
 
 ReferenceStatus = Literal["verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped"]
-ClaimStatus = Literal["supported", "partial", "no_evidence", "source_problem", "uncited"]
+ClaimStatus = Literal["supported", "partial", "contradicted", "no_evidence", "source_problem", "uncited"]
 ReviewerVerdict = Literal["supported", "partly", "not_supported", "contradicted", "unclear"]
 REFERENCE_STATUSES: tuple[str, ...] = (
     "verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped")
-CLAIM_STATUSES: tuple[str, ...] = ("supported", "partial", "no_evidence", "source_problem", "uncited")
+CLAIM_STATUSES: tuple[str, ...] = ("supported", "partial", "contradicted", "no_evidence", "source_problem", "uncited")
 REVIEWER_VERDICTS: tuple[str, ...] = ("supported", "partly", "not_supported", "contradicted", "unclear")
 
 
@@ -232,10 +232,11 @@ class Evidence:
     sentence: str
     score: float
     terms: list[str] = field(default_factory=list)
+    part: str | None = None  # where in the abstract: background, methods, results, conclusions
 
     def to_dict(self) -> dict[str, Any]:
         return {"reference": self.reference, "sentence": self.sentence, "score": round(self.score, 3),
-                "terms": self.terms}
+                "terms": self.terms, "part": self.part}
 
 
 @dataclass

@@ -164,7 +164,7 @@ async def test_f_cycles_the_status_filter(store: Store) -> None:
         assert len(shown_claim_ids(app)) == sum(1 for s in statuses.values() if s == "partial")
         assert pane.border_subtitle == "partial"
         assert app.session.claim(claim_list(app).highlighted_claim_id).status == "partial"
-        for _ in range(4):  # no_evidence, source_problem, uncited, all
+        for _ in range(5):  # contradicted, no_evidence, source_problem, uncited, all
             await pilot.press("f")
         assert len(shown_claim_ids(app)) == 162
 
@@ -438,14 +438,14 @@ async def test_references_screen_shows_the_rejected_candidates_of_reference_12(s
 async def test_references_screen_keeps_its_selection_and_c_shows_the_citing_claims(store: Store) -> None:
     app = make_app(store, 1)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("R", "down", "down", "down")
+        await pilot.press("R", "down", "down", "down", "down")
         await pilot.press("c")
         assert isinstance(app.screen, MainScreen)
         shown = [app.session.claim(i) for i in shown_claim_ids(app)]
-        citing = [c for c in app.session.claims if 4 in c.references]
-        assert citing and len(shown) == len(citing) and all(4 in c.references for c in shown)
+        citing = [c for c in app.session.claims if 5 in c.references]
+        assert citing and len(shown) == len(citing) and all(5 in c.references for c in shown)
         await pilot.press("R")
-        assert reference_list(app).highlighted_index == 4
+        assert reference_list(app).highlighted_index == 5
 
 
 async def test_r_on_the_references_screen_rechecks_that_reference(store: Store) -> None:

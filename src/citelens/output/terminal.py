@@ -17,7 +17,8 @@ from citelens.failures import Unchecked
 STATUS_STYLES = {
     "verified": "green", "discrepant": "yellow", "ambiguous": "magenta", "not_found": "bold red",
     "retracted": "bold red", "unresolved": "dim", "skipped": "cyan",
-    "supported": "green", "partial": "yellow", "no_evidence": "magenta", "source_problem": "red",
+    "supported": "green", "partial": "yellow", "contradicted": "bold red", "no_evidence": "magenta",
+    "source_problem": "red",
     "uncited": "dim",
 }
 

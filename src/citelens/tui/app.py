@@ -105,6 +105,7 @@ class CitelensApp(App[None]):
             "cl-partial": variables["text-warning"],
             "cl-no-evidence": _MAGENTA[dark],
             "cl-source-problem": variables["text-error"],
+            "cl-contradicted": variables["text-error"],
         })
         return variables
 

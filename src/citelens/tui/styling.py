@@ -21,6 +21,7 @@ CLAIM_LINES = 2  # the claim list shows each claim on at most this many lines
 CLAIM_STATUS_STYLES = {
     "supported": "$cl-supported",
     "partial": "$cl-partial",
+    "contradicted": "$cl-contradicted",
     "no_evidence": "$cl-no-evidence",
     "source_problem": "$cl-source-problem",
     "uncited": "dim",
@@ -28,6 +29,7 @@ CLAIM_STATUS_STYLES = {
 CLAIM_BADGES = {
     "supported": "sup ",
     "partial": "part",
+    "contradicted": "con!",
     "no_evidence": "none",
     "source_problem": "src!",
     "uncited": "  · ",

@@ -16,7 +16,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓  j k", "move in the list, or scroll the detail pane"),
     ("tab  shift+tab", "switch between the list and the detail pane"),
     ("/", "search the claims as you type (enter keeps it, esc clears it)"),
-    ("f", "cycle the status filter: all, supported, partial, no evidence, source problem, uncited"),
+    ("f", "cycle the status filter: all, supported, partial, contradicted, no evidence, source problem, uncited"),
     ("F", "filter by status, section and reference"),
     ("x", "clear every filter"),
     ("1 2 3 4 5", "your verdict: " + ", ".join(f"{k} {v.replace('_', ' ')}" for k, v in VERDICT_KEYS.items())),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -49,6 +50,15 @@ def links_content(sc: StoredClaim, refs: dict[int, StoredReference]) -> Content:
     return Content("\n").join(lines)
 
 
+_SOURCE_SAYS_RE = re.compile(r'source says "([^"]+)"')
+
+
+def reasons_for(notes: list[str], sentence: str) -> list[str]:
+    """The automatic notes that quote this evidence sentence ('... source says "lower" (results sentence 4)')."""
+    folded = sentence.lower()
+    return [n for n in notes if any(q.lower() in folded for q in _SOURCE_SAYS_RE.findall(n))]
+
+
 def source_content(sc: StoredClaim, sr: StoredReference) -> Content:
     """One linked reference: status, title, the evidence sentences and the highlighted abstract."""
     index = sr.reference.index
@@ -72,7 +82,11 @@ def source_content(sc: StoredClaim, sr: StoredReference) -> Content:
         parts.append(Content.styled("Evidence", "bold"))
         for e in evidence:
             parts.append(Content.assemble(Content.styled(f"  {e.score:.2f}  ", "dim"),
+                                          Content.styled(f"{e.part}  ", "italic") if e.part else "",
                                           mark_terms(Content(e.sentence), terms)))
+            for reason in reasons_for(sc.notes, e.sentence):
+                parts.append(Content.assemble("        ", claim_status_text(sc.status) if sc.status in (
+                    "contradicted", "partial") else "", Content.styled(f" {reason}", "italic")))
     if work is None:
         parts.append(Content.styled("no record found, so no abstract to compare", "dim italic"))
     elif work.abstract:
