@@ -21,6 +21,7 @@ ENV_EUTILS_RPS = "CITELENS_EUTILS_RPS"
 ENV_CACHE_DIR = "CITELENS_CACHE_DIR"
 ENV_HTTP_TIMEOUT = "CITELENS_HTTP_TIMEOUT"  # seconds per request
 ENV_BACKOFF_BASE = "CITELENS_BACKOFF_BASE"  # seconds before the first retry (tests shorten it)
+ENV_RATE_SCALE = "CITELENS_RATE_SCALE"  # multiplies every default rate limit (benchmarks against a fast stand-in)
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"

@@ -189,9 +189,15 @@ class Linker:
         self.claim_terms = {c.claim.id: terms(claim_text_for_content(c.claim)) for c in stored.claims}
         self.weights = TermWeights([d.terms for d in self.docs] + list(self.claim_terms.values()))
         self.index = ReferenceIndex(self.docs)
+        self._prepared: dict[str, tuple[frozenset[str], float]] = {}  # claim id -> (term set, total weight)
 
     def content(self, claim: Claim, doc: RefDoc) -> tuple[float, list[str]]:
-        return self.weights.coverage(self.claim_terms[claim.id], self.index.term_sets[self.index.position[doc.index]])
+        prepared = self._prepared.get(claim.id)
+        if prepared is None:
+            q = frozenset(self.claim_terms[claim.id])
+            prepared = self._prepared[claim.id] = (q, self.weights.total(q))
+        return self.weights.coverage_of(prepared[0], prepared[1],
+                                        self.index.term_sets[self.index.position[doc.index]])
 
     def _name_docs(self, claim: Claim) -> list[RefDoc]:
         """The references whose first author's name may be in the claim, in list order."""
@@ -324,7 +330,8 @@ class Linker:
             claim_terms = set(self.claim_terms[claim.id])
             total = sum(self.weights.weight(t) for t in sorted(claim_terms))
             threshold = max(bar * total, CONTENT_MIN_WEIGHT) if total > 0 else CONTENT_MIN_WEIGHT
-            docs = [self.docs[n] for n in self.index.content_candidates(claim_terms, self.weights, threshold)]
+            docs = [self.docs[n] for n in self.index.content_candidates(claim_terms, self.weights, threshold)
+                    if len(claim_terms & self.index.term_sets[n]) >= min_terms]  # cheap test first
         for doc in docs:
             score, shared = self.content(claim, doc)
             weight = sum(self.weights.weight(t) for t in shared)

@@ -111,14 +111,27 @@ class TermWeights:
             self.n += 1
             self.df.update(set(doc))
 
+        self._weights: dict[str, float] = {}
+
     def weight(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+        w = self._weights.get(term)
+        if w is None:
+            w = self._weights[term] = math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+        return w
 
     def coverage(self, query: Iterable[str], document: Iterable[str]) -> tuple[float, list[str]]:
         """How much of the query's weight the document covers, and the terms it shares."""
         q = set(query)
-        d = set(document)
-        total = sum(self.weight(t) for t in sorted(q))  # sorted: the same sum in every process
+        return self.coverage_of(q, self.total(q), document if isinstance(document, (set, frozenset))
+                                else set(document))
+
+    def total(self, query: set[str] | frozenset[str]) -> float:
+        """The query's summed weight (over sorted terms: the same sum in every process)."""
+        return sum(self.weight(t) for t in sorted(query))
+
+    def coverage_of(self, q: set[str] | frozenset[str], total: float, d: set[str] | frozenset[str]
+                    ) -> tuple[float, list[str]]:
+        """`coverage` with the query's term set and total weight computed once (one claim, many texts)."""
         if total <= 0:
             return 0.0, []
         shared = sorted(q & d, key=lambda t: (-self.weight(t), t))

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from citelens import defaults
