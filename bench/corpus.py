@@ -49,6 +49,7 @@ def _vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
 
 
 _TAIL = _vocabulary(random.Random(7))
+_MANY_FAMILIES = [w.capitalize() for w in _vocabulary(random.Random(8), 3000)]  # a review has many surnames
 
 
 def _title_words(rng: random.Random, large: bool) -> list[str]:
@@ -72,7 +73,7 @@ def generated_records(n: int, rng: random.Random, *, large_vocabulary: bool = Fa
             "pmid": str(98000000 + i) if kind < 0.7 or kind >= 0.95 else None,
             "pmcid": None, "title": title,
             "authors": [{"family": f, "given": rng.choice("ABCDEFGHJKLMNPRST") + rng.choice(["", "J", "M", "K"])}
-                        for f in rng.sample(_FAMILIES, rng.randint(1, 6))],
+                        for f in rng.sample(_MANY_FAMILIES if large_vocabulary else _FAMILIES, rng.randint(1, 6))],
             "container_title": journal, "container_abbrev": abbrev, "issn": None, "publisher": "Bench Press",
             "type": "journal-article", "volume": str(rng.randint(1, 60)), "issue": str(rng.randint(1, 12)),
             "pages": f"{start}-{start + rng.randint(5, 20)}", "year": rng.randint(1995, 2024),

@@ -131,7 +131,7 @@ def test_request_spacing_has_jitter_and_never_goes_under_the_interval():
         limiter.release()
         marks.append(limiter._next)
     gaps = [b - a for a, b in zip(marks[1:], marks[2:], strict=False)]  # backlogged: each turn starts at _next
-    assert all(0.002 * (1 - 1e-6) <= g for g in gaps)
+    assert all(g >= 0.002 * (1 - 1e-6) for g in gaps)
     jittered = {round(g, 7) for g in gaps if g <= 0.002 * 1.04 + 1e-9}  # the rest overslept
     assert len(jittered) > 3
 

@@ -199,25 +199,24 @@ class Linker:
         return self.weights.coverage_of(prepared[0], prepared[1],
                                         self.index.term_sets[self.index.position[doc.index]])
 
-    def _name_docs(self, claim: Claim) -> list[RefDoc]:
-        """The references whose first author's name may be in the claim, in list order."""
+    def _names(self, claim: Claim) -> list[str]:
+        """First authors' names that may be in the claim, once each, in the order of the list."""
         if self.exhaustive:
-            return self.docs
+            return [d.first_name for d in self.docs]
         names = self.index.names_in(claim.text)
-        positions = sorted({n for name in names for n in self.index.name_positions[name]})
-        return [self.docs[n] for n in positions]
+        return sorted(set(names), key=lambda name: self.index.name_positions[name][0])
 
     def _named_authors(self, claim: Claim) -> set[str]:
         """Surnames of listed first authors that the claim names ('Gimpl and Fahrenholz reviewed ...')."""
         found: set[str] = set()
-        for doc in self._name_docs(claim):
-            if not doc.first_name or len(doc.first_name) < 3:
+        for name in self._names(claim):
+            if not name or len(name) < 3:
                 continue
-            for m in _name_pattern(doc.first_name).finditer(claim.text):
+            for m in _name_pattern(name).finditer(claim.text):
                 after = claim.text[m.end(): m.end() + 16]
                 if m.start() > 0 and _NAME_FOLLOWER_RE.match(after) or _NAME_FOLLOWER_RE.match(after) and \
                         after.lstrip().startswith(("et al", "and", "&", "(", "'s", "\u2019s")):
-                    found.add(family_key(doc.first_name))
+                    found.add(family_key(name))
         return found
 
     def _narrow(self, claim: Claim, group: set[int], years: set[int]) -> tuple[set[int], list[str]]:
