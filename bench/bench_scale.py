@@ -100,7 +100,7 @@ def _run(article: Path, db: Path, cache: Path, report: Path, standin: StandIn, s
 def _statuses(report: Path) -> dict[str, int]:
     data = json.loads(report.read_text())
     counts: dict[str, int] = {}
-    for article in data.get("articles", data if isinstance(data, list) else []):
+    for article in data if isinstance(data, list) else data.get("articles", []):
         for ref in article.get("references", []):
             counts[ref["status"]] = counts.get(ref["status"], 0) + 1
     return counts
