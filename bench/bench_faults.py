@@ -77,7 +77,8 @@ def _switch(standin: StandIn, switches: dict[str, object], on: bool) -> None:
 
 def main() -> None:
     totals = {"faults": 0, "references": 0, "changed": 0, "unresolved": 0, "lost": 0, "kept": 0}
-    with StandIn(retry_after=0, seed=11) as standin, tempfile.TemporaryDirectory() as tmpdir:
+    with StandIn(retry_after=0, seed=11, eutils_rate_limit_header=1000) as standin, \
+            tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         clean = _run(standin, tmp, "clean")
         for n, (name, switches) in enumerate(FAULTS.items()):

@@ -28,7 +28,7 @@ def main() -> None:
     for label in labels:
         by_article[label["article"]].append(label)
     total = LinkScore()
-    with StandIn() as standin, tempfile.TemporaryDirectory() as tmp:
+    with StandIn(eutils_rate_limit_header=1000) as standin, tempfile.TemporaryDirectory() as tmp:
         settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url,
                             mailto="bench@example.org", cache_dir=Path(tmp) / "cache", crossref_rps=200,
                             eutils_rps=200)

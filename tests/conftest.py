@@ -35,7 +35,9 @@ def standin():
     sys.path.insert(0, str(ROOT / "tests"))
     from standin import StandIn
 
-    with StandIn() as server:
+    # this stand-in enforces no rate limit, and its NCBI X-RateLimit-Limit says so (citelens honours
+    # the header), so the tests run at the limits they set
+    with StandIn(eutils_rate_limit_header=1000) as server:
         yield server
 
 

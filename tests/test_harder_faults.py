@@ -83,8 +83,16 @@ def test_an_html_error_page_with_status_200(runner, tmp_path, standin_env, fast)
     assert "could not be checked (broken or dropped answers)" in result.stderr
 
 
-def test_a_429_storm_longer_than_a_lookups_budget(runner, tmp_path, standin_env, fast):
+def test_a_429_storm_longer_than_a_lookups_budget(runner, tmp_path, standin_env, fast, monkeypatch):
+    from citelens import defaults
+
     standin_env.retry_after = 0.05
+    # a 429 uses no attempt and slows the limiter, so citelens rides out a short storm (issue 18); here
+    # the 429 budget is switched off (no free 429s, no slowing, no NCBI window wait) so that a 2 s storm
+    # outlasts a lookup's attempts
+    monkeypatch.setattr(defaults, "MAX_RATE_LIMITED", 0)
+    monkeypatch.setattr(defaults, "RATE_SLOWDOWN", 1.0)
+    monkeypatch.setattr(defaults, "NCBI_WINDOW_S", 0.0)
     standin_env.start_429_storm(2.0)
     start = time.monotonic()
     refs, result = _check(runner, tmp_path, "storm")

@@ -21,6 +21,7 @@ ENV_EUTILS_RPS = "CITELENS_EUTILS_RPS"
 ENV_CACHE_DIR = "CITELENS_CACHE_DIR"
 ENV_HTTP_TIMEOUT = "CITELENS_HTTP_TIMEOUT"  # seconds per request
 ENV_BACKOFF_BASE = "CITELENS_BACKOFF_BASE"  # seconds before the first retry (tests shorten it)
+ENV_RATE_SCALE = "CITELENS_RATE_SCALE"  # multiplies every default rate limit (benchmarks against a fast stand-in)
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -37,9 +38,20 @@ CROSSREF_LIST_PUBLIC = (1.0, 1)
 EUTILS_DEFAULT = (3.0, 3)
 EUTILS_WITH_KEY = (10.0, 3)
 
+# Spacing and slowing: each gap between requests is the interval plus up to RATE_JITTER of it
+# (never less, so requests do not fall on the edge of the server's one-second window); a 429
+# multiplies the rate by RATE_SLOWDOWN (not below RATE_SLOWDOWN_FLOOR of the ceiling), each
+# answer after it moves RATE_RECOVERY of the way back. NCBI counts per one-second window.
+RATE_JITTER = 0.04
+RATE_SLOWDOWN = 0.75
+RATE_SLOWDOWN_FLOOR = 0.2
+RATE_RECOVERY = 0.05
+NCBI_WINDOW_S = 1.0
+
 # --- timeouts and retries ---------------------------------------------------------------
 HTTP_TIMEOUT_S = 20.0
-MAX_ATTEMPTS = 5  # first try plus four retries
+MAX_ATTEMPTS = 5  # first try plus four retries (a 429 does not count)
+MAX_RATE_LIMITED = 30  # 429s one request may meet before they count as failed attempts
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 30.0
 RETRY_AFTER_CAP_S = 120.0

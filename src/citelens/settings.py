@@ -133,6 +133,7 @@ class Settings:
     jobs: int = 6
     backoff_base: float = defaults.BACKOFF_BASE_S
     http_timeout: float = defaults.HTTP_TIMEOUT_S
+    rate_scale: float = 1.0  # every default limit times this (benchmarks against a scaled-up stand-in)
 
     @classmethod
     def from_env(cls, config: Config | None = None, **overrides: object) -> Settings:
@@ -155,6 +156,7 @@ class Settings:
             backoff_base=_float_env(defaults.ENV_BACKOFF_BASE) or defaults.BACKOFF_BASE_S,
             http_timeout=_float_env(defaults.ENV_HTTP_TIMEOUT) or _number(conf.get("http_timeout"))
             or defaults.HTTP_TIMEOUT_S,
+            rate_scale=_float_env(defaults.ENV_RATE_SCALE) or 1.0,
         )
         for key, value in overrides.items():
             if value is not None:
@@ -168,10 +170,11 @@ class Settings:
         single = defaults.CROSSREF_SINGLE_POLITE if polite else defaults.CROSSREF_SINGLE_PUBLIC
         listing = defaults.CROSSREF_LIST_POLITE if polite else defaults.CROSSREF_LIST_PUBLIC
         eutils = defaults.EUTILS_WITH_KEY if self.ncbi_api_key else defaults.EUTILS_DEFAULT
+        scale = self.rate_scale if self.rate_scale > 0 else 1.0
         limits = {
-            "crossref-single": RateLimit(*single),
-            "crossref-list": RateLimit(*listing),
-            "eutils": RateLimit(*eutils),
+            "crossref-single": RateLimit(single[0] * scale, single[1]),
+            "crossref-list": RateLimit(listing[0] * scale, listing[1]),
+            "eutils": RateLimit(eutils[0] * scale, eutils[1]),
         }
         if self.crossref_rps:
             limits["crossref-single"] = RateLimit(self.crossref_rps, max(single[1], 3))

@@ -18,6 +18,7 @@ import base64
 import contextlib
 import gzip as gzip_module
 import random
+import re
 import socket
 import threading
 import time
@@ -77,6 +78,8 @@ _MALFORMED_HTML = (
     "service your request due to maintenance downtime or capacity problems. Please try again later.</p>\n"
     "</body></html>\n"
 )
+
+_DOI_SYNTAX = re.compile(r"^10\.\d{4,9}/\S+$")
 
 CROSSREF_FILTERS = frozenset(
     {
@@ -585,6 +588,16 @@ class StandIn:
                         "value": name,
                         "message": f"Filter {name} specified but there is no such filter for this route. "
                         f"Valid filters for this route are: {', '.join(sorted(CROSSREF_FILTERS))}",
+                    }
+                )
+                continue
+            if name == "doi" and not _DOI_SYNTAX.match(normalize_doi(value) or ""):
+                # no recorded sample of this answer: Crossref's documented validation-failure envelope
+                errors.append(
+                    {
+                        "type": "doi-not-valid",
+                        "value": value.strip(),
+                        "message": f"DOI {value.strip()} is not a valid DOI",
                     }
                 )
                 continue

@@ -62,7 +62,7 @@ def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stor
     """`sources`: each reference's abstract sentences, read once (see `abstract_sources`)."""
     if not links:
         return "uncited", [], []
-    refs = {s.reference.index: s for s in stored.references}
+    refs = linker.stored_by_index  # built once per article, not once per claim
     statuses = {i: (refs[i].resolution.status if refs[i].resolution else None) for i in
                 {link["reference"] for link in links}}
     if all(s in PROBLEM_STATUSES for s in statuses.values()):

@@ -7,12 +7,21 @@ author. Then context: a sentence that goes on about the study the previous sente
 ("The researchers ...", "Their ...") inherits its link when its content agrees. Last, content
 alone, with a high bar: a claim whose distinctive terms a reference's title and abstract cover.
 A claim with no credible source stays unlinked (`uncited`): nothing is forced.
+
+The references of an article are indexed once (`ReferenceIndex`: first authors, all surnames,
+surname suffixes, journals, and an inverted index of title and abstract terms), so each claim
+looks up its few candidates instead of scanning the whole list: linking stays near-linear in
+claims plus references. The index only narrows the candidates; every score is the same
+coverage computed over the same references as a full scan would (`exhaustive=True` scans,
+and the tests check both give the same links).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from citelens.claims.terms import TermWeights, terms
@@ -79,6 +88,87 @@ def reference_doc(sref: StoredReference) -> RefDoc:
     )
 
 
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=65536)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """The surname as a whole word, compiled once per name (not once per claim)."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+
+
+def _leading_run(name: str) -> str:
+    """The name's first run of word characters: a name found in a text starts with a whole word of it."""
+    m = _WORD_RUN_RE.match(name)
+    return m.group(0) if m else ""
+
+
+class ReferenceIndex:
+    """The references of one article, indexed once for looking up candidates per claim."""
+
+    def __init__(self, docs: list[RefDoc]) -> None:
+        self.docs = docs
+        self.position = {d.index: n for n, d in enumerate(docs)}
+        self.first_family: dict[str, list[int]] = defaultdict(list)  # family key -> doc positions
+        self.suffix: dict[str, list[int]] = defaultdict(list)  # suffix (4+ letters) of a first family key
+        self.family: dict[str, list[int]] = defaultdict(list)  # any listed family key
+        self.names_by_run: dict[str, list[str]] = defaultdict(list)  # leading word -> first-author names
+        self.names_anywhere: list[str] = []  # names that do not start with a word character
+        self.name_positions: dict[str, list[int]] = defaultdict(list)
+        self.containers: dict[tuple[str | None, ...], list[int]] = defaultdict(list)
+        self.postings: dict[str, list[int]] = defaultdict(list)  # content term -> doc positions
+        self.term_sets: list[frozenset[str]] = []
+        for n, d in enumerate(docs):
+            self.first_family[d.first_family].append(n)
+            for k in range(0, max(0, len(d.first_family) - 3)):
+                self.suffix[d.first_family[k:]].append(n)
+            for fam in dict.fromkeys(d.families):
+                self.family[fam].append(n)
+            if d.first_name and len(d.first_name) >= 3:
+                if d.first_name not in self.name_positions:
+                    run = _leading_run(d.first_name)
+                    (self.names_by_run[run] if run else self.names_anywhere).append(d.first_name)
+                self.name_positions[d.first_name].append(n)
+            self.containers[tuple(d.container)].append(n)
+            term_set = frozenset(d.terms)
+            self.term_sets.append(term_set)
+            for term in term_set:
+                self.postings[term].append(n)
+        self._journal_memo: dict[str, list[int]] = {}
+
+    def names_in(self, text: str) -> list[str]:
+        """First-author names that may occur in the text as whole words (to be confirmed by the pattern)."""
+        runs = set(_WORD_RUN_RE.findall(text))
+        found = [name for run in runs for name in self.names_by_run.get(run, ())]
+        return found + self.names_anywhere
+
+    def by_journal(self, journal: str) -> list[int]:
+        if journal not in self._journal_memo:
+            self._journal_memo[journal] = sorted(
+                n for container, positions in self.containers.items()
+                if container_matches(journal, *container) for n in positions)
+        return self._journal_memo[journal]
+
+    def content_candidates(self, claim_terms: set[str], weights: TermWeights, threshold: float) -> list[int]:
+        """Positions of the docs that can reach `threshold` summed weight of the claim's terms.
+
+        The lightest terms whose weights together stay under the threshold cannot reach it on
+        their own, so a doc that qualifies shares at least one of the other (rarer) terms: only
+        their postings are read.
+        """
+        ordered = sorted(claim_terms, key=lambda t: (weights.weight(t), t))
+        margin = threshold * (1 - 1e-9) - 1e-12  # conservative: rounding never drops a candidate
+        prefix = 0.0
+        k = 0
+        while k < len(ordered) and prefix + weights.weight(ordered[k]) < margin:
+            prefix += weights.weight(ordered[k])
+            k += 1
+        out: set[int] = set()
+        for term in ordered[k:]:
+            out.update(self.postings.get(term, ()))
+        return sorted(out)
+
+
 def claim_text_for_content(claim: Claim) -> str:
     return " ".join(claim.cells) if claim.kind == "table_row" and claim.cells else claim.text
 
@@ -90,27 +180,43 @@ def _link(index: int, reason: str, score: float, terms_: list[str] | None = None
 class Linker:
     """Links the claims of one stored article."""
 
-    def __init__(self, stored: StoredArticle) -> None:
+    def __init__(self, stored: StoredArticle, *, exhaustive: bool = False) -> None:
         self.stored = stored
+        self.exhaustive = exhaustive  # scan every reference per claim instead of using the index
         self.docs = [reference_doc(s) for s in stored.references]
         self.by_index = {d.index: d for d in self.docs}
+        self.stored_by_index = {s.reference.index: s for s in stored.references}
         self.claim_terms = {c.claim.id: terms(claim_text_for_content(c.claim)) for c in stored.claims}
         self.weights = TermWeights([d.terms for d in self.docs] + list(self.claim_terms.values()))
+        self.index = ReferenceIndex(self.docs)
+        self._prepared: dict[str, tuple[frozenset[str], float]] = {}  # claim id -> (term set, total weight)
 
     def content(self, claim: Claim, doc: RefDoc) -> tuple[float, list[str]]:
-        return self.weights.coverage(self.claim_terms[claim.id], doc.terms)
+        prepared = self._prepared.get(claim.id)
+        if prepared is None:
+            q = frozenset(self.claim_terms[claim.id])
+            prepared = self._prepared[claim.id] = (q, self.weights.total(q))
+        return self.weights.coverage_of(prepared[0], prepared[1],
+                                        self.index.term_sets[self.index.position[doc.index]])
+
+    def _names(self, claim: Claim) -> list[str]:
+        """First authors' names that may be in the claim, once each, in the order of the list."""
+        if self.exhaustive:
+            return [d.first_name for d in self.docs]
+        names = self.index.names_in(claim.text)
+        return sorted(set(names), key=lambda name: self.index.name_positions[name][0])
 
     def _named_authors(self, claim: Claim) -> set[str]:
         """Surnames of listed first authors that the claim names ('Gimpl and Fahrenholz reviewed ...')."""
         found: set[str] = set()
-        for doc in self.docs:
-            if not doc.first_name or len(doc.first_name) < 3:
+        for name in self._names(claim):
+            if not name or len(name) < 3:
                 continue
-            for m in re.finditer(rf"(?<![\w-]){re.escape(doc.first_name)}(?![\w-])", claim.text):
+            for m in _name_pattern(name).finditer(claim.text):
                 after = claim.text[m.end(): m.end() + 16]
                 if m.start() > 0 and _NAME_FOLLOWER_RE.match(after) or _NAME_FOLLOWER_RE.match(after) and \
                         after.lstrip().startswith(("et al", "and", "&", "(", "'s", "\u2019s")):
-                    found.add(family_key(doc.first_name))
+                    found.add(family_key(name))
         return found
 
     def _narrow(self, claim: Claim, group: set[int], years: set[int]) -> tuple[set[int], list[str]]:
@@ -140,15 +246,16 @@ class Linker:
         journals = [c.value for c in claim.cues if c.kind == "journal"]
         by_journal: set[int] = set()
         for journal in journals:
-            by_journal |= {d.index for d in self.docs if container_matches(journal, *d.container)}
+            if self.exhaustive:
+                by_journal |= {d.index for d in self.docs if container_matches(journal, *d.container)}
+            else:
+                by_journal |= {self.docs[n].index for n in self.index.by_journal(journal)}
         names = {family_key(c.value): c.value for c in claim.cues if c.kind == "author"}
         for key in self._named_authors(claim):
             names.setdefault(key, key)
         candidates: set[int] = set()
         for key, shown in names.items():
-            group = {d.index for d in self.docs if d.first_family == key or (
-                len(key) >= 4 and d.first_family.endswith(key))}
-            group = group or {d.index for d in self.docs if key in d.families}
+            group = self._author_group(key)
             if not group:
                 continue
             if by_journal and group & by_journal:
@@ -162,6 +269,19 @@ class Linker:
             candidates = group
             reasons += [f"journal {'; '.join(journals)}", *notes]
         return candidates, reasons
+
+    def _author_group(self, key: str) -> set[int]:
+        """The references whose first author is `key` (or ends with it), else any author is `key`."""
+        if self.exhaustive:
+            group = {d.index for d in self.docs if d.first_family == key or (
+                len(key) >= 4 and d.first_family.endswith(key))}
+            return group or {d.index for d in self.docs if key in d.families}
+        positions = set(self.index.first_family.get(key, ()))
+        if len(key) >= 4:
+            positions.update(self.index.suffix.get(key, ()))
+        if not positions:
+            positions = set(self.index.family.get(key, ()))
+        return {self.docs[n].index for n in sorted(positions)}
 
     def link_all(self) -> dict[str, list[dict[str, Any]]]:
         links: dict[str, list[dict[str, Any]]] = {}
@@ -203,7 +323,15 @@ class Linker:
         bar = CONTENT_LINK_STUDY if study else CONTENT_LINK
         min_terms = CONTENT_MIN_TERMS_STUDY if study else CONTENT_MIN_TERMS
         best: list[tuple[float, int, list[str], str]] = []
-        for doc in self.docs:
+        if self.exhaustive:
+            docs = self.docs
+        else:
+            claim_terms = set(self.claim_terms[claim.id])
+            total = sum(self.weights.weight(t) for t in sorted(claim_terms))
+            threshold = max(bar * total, CONTENT_MIN_WEIGHT) if total > 0 else CONTENT_MIN_WEIGHT
+            docs = [self.docs[n] for n in self.index.content_candidates(claim_terms, self.weights, threshold)
+                    if len(claim_terms & self.index.term_sets[n]) >= min_terms]  # cheap test first
+        for doc in docs:
             score, shared = self.content(claim, doc)
             weight = sum(self.weights.weight(t) for t in shared)
             if score >= bar and len(shared) >= min_terms and weight >= CONTENT_MIN_WEIGHT:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 STOPWORDS = frozenset("""
 a about above after again against all also although among an and any are as at be because been before being
@@ -32,11 +33,11 @@ understand understanding provide provides provided providing require requires re
 example case cases way ways part essence presence make makes made allow allows become becomes need needs
 """.split())
 
-_SPELLING = (
+_SPELLING = tuple((re.compile(pattern), repl) for pattern, repl in (
     (r"our\b", "or"), (r"ise\b", "ize"), (r"ised\b", "ized"), (r"ising\b", "izing"), (r"isation", "ization"),
     (r"^oestr", "estr"), (r"^haem", "hem"), (r"aemia", "emia"), (r"^paediatr", "pediatr"), (r"tre\b", "ter"),
     (r"ogue\b", "og"),
-)
+))
 _SYNONYMS = {
     "oxt": "oxytocin", "ot": "oxytocin", "otr": "oxtr", "oxytocin-receptor": "oxtr", "avp": "vasopressin",
     "cort": "cortisol", "hpa": "hpa", "snp": "polymorphism", "snps": "polymorphism", "variant": "polymorphism",
@@ -60,9 +61,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """Spelling folded to American, then a light suffix stemmer (cached: a review repeats its words)."""
     for pattern, repl in _SPELLING:
-        word = re.sub(pattern, repl, word)
+        word = pattern.sub(repl, word)
     if len(word) <= 4 or word.startswith("rs"):
         return word
     for suffix, repl in (("ies", "y"), ("ational", "ate"), ("ization", "ize"), ("ations", "ate"),
@@ -108,14 +111,27 @@ class TermWeights:
             self.n += 1
             self.df.update(set(doc))
 
+        self._weights: dict[str, float] = {}
+
     def weight(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+        w = self._weights.get(term)
+        if w is None:
+            w = self._weights[term] = math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+        return w
 
     def coverage(self, query: Iterable[str], document: Iterable[str]) -> tuple[float, list[str]]:
         """How much of the query's weight the document covers, and the terms it shares."""
         q = set(query)
-        d = set(document)
-        total = sum(self.weight(t) for t in sorted(q))  # sorted: the same sum in every process
+        return self.coverage_of(q, self.total(q), document if isinstance(document, (set, frozenset))
+                                else set(document))
+
+    def total(self, query: set[str] | frozenset[str]) -> float:
+        """The query's summed weight (over sorted terms: the same sum in every process)."""
+        return sum(self.weight(t) for t in sorted(query))
+
+    def coverage_of(self, q: set[str] | frozenset[str], total: float, d: set[str] | frozenset[str]
+                    ) -> tuple[float, list[str]]:
+        """`coverage` with the query's term set and total weight computed once (one claim, many texts)."""
         if total <= 0:
             return 0.0, []
         shared = sorted(q & d, key=lambda t: (-self.weight(t), t))

@@ -21,14 +21,19 @@ from habanero.exceptions import RequestError
 
 from citelens import defaults
 from citelens.errors import LookupFailed
+from citelens.resolve.doi import normalise_doi
 from citelens.resolve.http import (
     NOT_FOUND_MARK,
     Fetcher,
     NotFound,
+    Rejected,
     Request,
+    RequestRejected,
     Retryable,
     is_connection_error,
     parse_retry_after,
+    rejected_body,
+    rejected_reason,
 )
 
 _local = threading.local()
@@ -58,6 +63,16 @@ for _module in (_habanero_request, _habanero_request_class):  # DOI lookups use 
         _module.httpx2 = _ObservedHttpx2(_module.httpx2)
 
 
+def _validation_message(response: Any) -> str:
+    """Crossref's 400 body: `{"status": "failed", "message-type": "validation-failure", "message": [...]}`."""
+    try:
+        data = json.loads(response.content)
+        messages = [str(m.get("message") or m.get("type")) for m in data.get("message") or []]
+        return "; ".join(messages)[:300] or "bad request"
+    except (ValueError, AttributeError, TypeError):
+        return "bad request"
+
+
 def _valid_json(body: bytes) -> bool:
     try:
         data = json.loads(body)
@@ -76,6 +91,8 @@ class CrossrefClient:
         self.cr = habanero.Crossref(base_url=self.base_url, mailto=mailto,
                                     ua_string="citelens/0.1 (https://github.com/citelens)", timeout=timeout)
         self.headers = {"Crossref-Plus-API-Token": f"Bearer {plus_token}"} if plus_token else {}
+        self.rejected: dict[str, str] = {}  # DOI -> why Crossref (or the syntax check) rejects it
+        self.aliases: dict[str, str] = {}  # DOI as cited -> normalised
 
     def _call(self, describe: str, **kwargs: Any) -> bytes:
         _local.headers = self.headers
@@ -115,9 +132,12 @@ class CrossrefClient:
         if status == 404:
             raise NotFound(describe)
         if status == 429 or status >= 500:
-            raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")))
+            raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")),
+                            rate_limited=status == 429)
         if 200 <= status < 300:
             raise Retryable(f"malformed response: {message}")
+        if status == 400:
+            raise Rejected(f"HTTP 400: {_validation_message(response)}")
         raise LookupFailed(f"{describe}: HTTP {status}: {message}")
 
     # --- the three kinds of request -----------------------------------------------------
@@ -138,20 +158,38 @@ class CrossrefClient:
     def works(self, dois: list[str]) -> tuple[dict[str, dict[str, Any] | None], dict[str, str]]:
         """Crossref records for many DOIs: doi -> message (None: not registered), and failures (doi -> reason).
 
-        Cached DOIs are read from the cache; a few missing ones are looked up one by one (the DOI
-        bucket), more are fetched 20 at a time with `filter=doi:A,doi:B` (the list bucket), which
-        costs fewer requests and less time at the published limits. Each answer is cached per DOI
-        in the single-lookup shape, so any later grouping reuses it.
+        DOIs are normalised first (`doi.normalise_doi`); one that is not DOI syntax is a failure
+        without a request. Cached DOIs are read from the cache; a few missing ones are looked up
+        one by one (the DOI bucket), more are fetched 20 at a time with `filter=doi:A,doi:B` (the
+        list bucket), which costs fewer requests and less time at the published limits. A batch
+        that Crossref rejects (HTTP 400) is split in halves until the DOI it rejects is alone; that
+        DOI is reported (`rejected`) and its rejection cached, the others resolve. Each answer is
+        cached per DOI in the single-lookup shape, so any later grouping reuses it.
         """
-        wanted = sorted({d.lower() for d in dois if d})
-        found: dict[str, dict[str, Any] | None] = {}
+        wanted: list[str] = []
         failures: dict[str, str] = {}
+        for raw in sorted({d for d in dois if d}):
+            doi = normalise_doi(raw)
+            if doi is None:
+                self.rejected[raw.lower()] = "not DOI syntax"
+                failures[raw.lower()] = f"{raw} is not a valid DOI: not looked up"
+            elif doi not in wanted:
+                wanted.append(doi)
+            if doi is not None and doi != raw.lower():
+                self.aliases[raw.lower()] = doi
+        wanted.sort()
+        found: dict[str, dict[str, Any] | None] = {}
         missing = []
         for doi in wanted:
             body = self.fetcher.cache.read(self._work_path(doi))
+            reason = rejected_reason(body) if body is not None else None
             if body == NOT_FOUND_MARK:
                 self.fetcher.stats.add("cache_hits", "crossref")
                 found[doi] = None
+            elif reason is not None:
+                self.fetcher.stats.add("cache_hits", "crossref")
+                self.rejected[doi] = reason
+                failures[doi] = f"Crossref rejects {doi} ({reason})"
             elif body is not None and _valid_json(body):
                 self.fetcher.stats.add("cache_hits", "crossref")
                 found[doi] = json.loads(body)["message"]
@@ -161,30 +199,69 @@ class CrossrefClient:
             for doi in missing:
                 try:
                     found[doi] = self.work(doi)
+                except RequestRejected as exc:
+                    self.rejected[doi] = str(exc)
+                    failures[doi] = str(exc)
                 except LookupFailed as exc:
                     failures[doi] = str(exc)
+            self._alias(found, failures)
             return found, failures
         for start in range(0, len(missing), defaults.CROSSREF_DOI_FILTER_BATCH):
-            chunk = missing[start: start + defaults.CROSSREF_DOI_FILTER_BATCH]
-            req = Request(
-                source="crossref", kind="crossref-list", cache_path=None,
-                call=lambda chunk=chunk: self._call("Crossref DOI batch", filter={"doi": chunk}, limit=len(chunk)),
-                validate=_valid_json, describe=f"Crossref DOI batch ({len(chunk)})",
-            )
-            try:
-                body = self.fetcher.get(req)
-            except LookupFailed as exc:
-                failures.update({doi: str(exc) for doi in chunk})
-                continue
-            items = json.loads(body)["message"].get("items") or [] if body else []
-            by_doi = {str(item.get("DOI", "")).lower(): item for item in items}
-            for doi in chunk:
-                item = by_doi.get(doi)
-                envelope = {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": item}
-                self.fetcher.cache.write(self._work_path(doi), json.dumps(envelope).encode() if item
-                                         else NOT_FOUND_MARK)
-                found[doi] = item
+            self._batch(missing[start: start + defaults.CROSSREF_DOI_FILTER_BATCH], found, failures)
+        self._alias(found, failures)
         return found, failures
+
+    def _alias(self, found: dict[str, dict[str, Any] | None], failures: dict[str, str]) -> None:
+        """Answers under the DOI as the caller gave it too (before normalisation)."""
+        for raw, doi in self.aliases.items():
+            if doi in found:
+                found.setdefault(raw, found[doi])
+            if doi in failures:
+                failures.setdefault(raw, failures[doi])
+
+    def _batch(self, chunk: list[str], found: dict[str, dict[str, Any] | None], failures: dict[str, str],
+               *, split: bool = False) -> None:
+        """One `filter=doi:...` request; a rejected batch is split until the DOI Crossref rejects is alone."""
+        if len(chunk) == 1 and split:
+            doi = chunk[0]
+            try:
+                work = self.work(doi)
+                if work is None:  # rejected in the batch, unknown alone: reported, and cached as rejected
+                    reason = "HTTP 400 in a DOI batch, and no record of it on its own"
+                    self.fetcher.cache.write(self._work_path(doi), rejected_body(reason))
+                    self.rejected[doi] = reason
+                    failures[doi] = f"Crossref rejects {doi} ({reason})"
+                else:
+                    found[doi] = work
+            except RequestRejected as exc:
+                self.rejected[doi] = str(exc)
+                failures[doi] = str(exc)
+            except LookupFailed as exc:
+                failures[doi] = str(exc)
+            return
+        req = Request(
+            source="crossref", kind="crossref-list", cache_path=None,
+            call=lambda: self._call("Crossref DOI batch", filter={"doi": chunk}, limit=len(chunk)),
+            validate=_valid_json, describe=f"Crossref DOI batch ({len(chunk)})",
+        )
+        try:
+            body = self.fetcher.get(req)
+        except RequestRejected:
+            half = len(chunk) // 2
+            self._batch(chunk[:half], found, failures, split=True)
+            self._batch(chunk[half:], found, failures, split=True)
+            return
+        except LookupFailed as exc:
+            failures.update({doi: str(exc) for doi in chunk})
+            return
+        items = json.loads(body)["message"].get("items") or [] if body else []
+        by_doi = {str(item.get("DOI", "")).lower(): item for item in items}
+        for doi in chunk:
+            item = by_doi.get(doi)
+            envelope = {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": item}
+            self.fetcher.cache.write(self._work_path(doi), json.dumps(envelope).encode() if item
+                                     else NOT_FOUND_MARK)
+            found[doi] = item
 
     def search(self, bibliographic: str, *, author: str | None = None, rows: int = defaults.SEARCH_ROWS
                ) -> list[dict[str, Any]]:

@@ -35,10 +35,20 @@ class RateLimit:
 
 
 class RateLimiter:
-    """Spaces requests at most `rps` a second with at most `concurrency` in flight."""
+    """Spaces requests at most `rps` a second with at most `concurrency` in flight.
 
-    def __init__(self, limit: RateLimit) -> None:
+    Each gap is the interval plus a little jitter (never less), so requests do not all fall on the
+    edge of the server's one-second window. A 429 slows the limiter (`slow_down`); each answer
+    that follows brings it back a little towards its ceiling (the configured rate, or the
+    server's own if that is lower).
+    """
+
+    def __init__(self, limit: RateLimit, *, jitter: float = defaults.RATE_JITTER,
+                 rng: random.Random | None = None) -> None:
         self.limit = limit
+        self.ceiling = limit.rps
+        self.jitter = jitter
+        self._rng = rng or random.Random()
         self._sem = threading.BoundedSemaphore(max(1, limit.concurrency))
         self._lock = threading.Lock()
         self._next = 0.0
@@ -47,7 +57,8 @@ class RateLimiter:
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next)
-            self._next = start + 1.0 / self.limit.rps if self.limit.rps > 0 else start
+            gap = 1.0 / self.limit.rps * (1.0 + self.jitter * self._rng.random()) if self.limit.rps > 0 else 0.0
+            self._next = start + gap
         delay = start - time.monotonic()
         if delay > 0:
             time.sleep(delay)
@@ -64,24 +75,57 @@ class RateLimiter:
         with self._lock:
             self._next = max(self._next, time.monotonic() + seconds)
 
+    def slow_down(self) -> None:
+        """A 429: the server wants fewer requests than this limiter lets through."""
+        with self._lock:
+            floor = self.ceiling * defaults.RATE_SLOWDOWN_FLOOR
+            self.limit = RateLimit(max(floor, self.limit.rps * defaults.RATE_SLOWDOWN), self.limit.concurrency)
+
+    def recover(self) -> None:
+        """An answer: move back a step towards the ceiling after a slow-down."""
+        if self.limit.rps >= self.ceiling:
+            return
+        with self._lock:
+            rps = self.limit.rps + (self.ceiling - self.limit.rps) * defaults.RATE_RECOVERY
+            self.limit = RateLimit(min(self.ceiling, rps), self.limit.concurrency)
+
+    def _lower_ceiling(self, server_rps: float) -> None:
+        if 0 < server_rps < self.ceiling:
+            with self._lock:
+                self.ceiling = server_rps
+                if self.limit.rps > server_rps:
+                    self.limit = RateLimit(server_rps, self.limit.concurrency)
+
     def follow_headers(self, headers: dict[str, str]) -> None:
-        """Slow down to the server's own `x-rate-limit-limit` / `x-rate-limit-interval`, if lower."""
+        """Slow down to the server's own limit, if lower than ours.
+
+        Crossref: `x-rate-limit-limit` requests per `x-rate-limit-interval`. NCBI:
+        `x-ratelimit-limit` requests a second and `x-ratelimit-remaining` left in the current
+        second (none left: the next request waits for the window to pass). Header names are
+        compared in lower case.
+        """
         limit = headers.get("x-rate-limit-limit")
         interval = headers.get("x-rate-limit-interval", "1s")
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*s?\s*", interval or "")
         if limit and limit.strip().isdigit() and m and float(m.group(1)) > 0:
-            server_rps = int(limit) / float(m.group(1))
-            if 0 < server_rps < self.limit.rps:
-                self.limit = RateLimit(server_rps, self.limit.concurrency)
+            self._lower_ceiling(int(limit) / float(m.group(1)))
+        ncbi_limit = headers.get("x-ratelimit-limit")
+        if ncbi_limit and ncbi_limit.strip().isdigit():
+            self._lower_ceiling(float(ncbi_limit))
+        remaining = headers.get("x-ratelimit-remaining")
+        if remaining is not None and remaining.strip() == "0":
+            self.pause(defaults.NCBI_WINDOW_S)
 
 
 class Retryable(Exception):
     """A failure worth another try: 429, 5xx, timeout, dropped connection, malformed body."""
 
-    def __init__(self, reason: str, retry_after: float | None = None, *, connection: bool = False) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, *, connection: bool = False,
+                 rate_limited: bool = False) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.connection = connection  # the server could not be reached at all
+        self.rate_limited = rate_limited  # HTTP 429: slow down, but the lookup keeps its attempts
 
 
 _CONNECTION_ERRORS = {"ConnectError", "ConnectTimeout", "gaierror", "ConnectionRefusedError"}
@@ -101,6 +145,14 @@ def is_connection_error(exc: BaseException) -> bool:
 
 class NotFound(Exception):
     """The server answered that the resource does not exist (HTTP 404): an answer, not a failure."""
+
+
+class Rejected(Exception):
+    """The server answered that the request itself is invalid (HTTP 400): asking again will not help."""
+
+
+class RequestRejected(LookupFailed):
+    """A lookup the server rejected as invalid (HTTP 400); cached, so a re-run does not ask again."""
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -198,6 +250,18 @@ class Request:
 
 NOT_FOUND_MARK = b"citelens:not-found\n"
 _NOT_FOUND_MARK = NOT_FOUND_MARK
+REJECTED_MARK = b"citelens:rejected\n"  # followed by the server's reason
+
+
+def rejected_reason(body: bytes) -> str | None:
+    """The reason stored with a cached rejection, or None if the body is not one."""
+    if not body.startswith(REJECTED_MARK):
+        return None
+    return body[len(REJECTED_MARK):].decode("utf-8", "replace").strip() or "HTTP 400"
+
+
+def rejected_body(reason: str) -> bytes:
+    return REJECTED_MARK + reason.encode("utf-8") + b"\n"
 
 
 class Fetcher:
@@ -227,6 +291,10 @@ class Fetcher:
             if cached == _NOT_FOUND_MARK:
                 self.stats.add("cache_hits", req.source)
                 return None
+            reason = rejected_reason(cached)
+            if reason is not None:
+                self.stats.add("cache_hits", req.source)
+                raise RequestRejected(f"{req.describe}: rejected by the server ({reason})")
             if req.validate(cached):
                 self.stats.add("cache_hits", req.source)
                 return cached
@@ -237,7 +305,10 @@ class Fetcher:
             raise LookupFailed(f"{req.describe}: not tried, {self._down[req.source]}")
         limiter = self.limiters[req.kind]
         last_reason = ""
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        rate_limited = 0
+        while attempt < self.max_attempts:
+            attempt += 1
             if req.source in self._down:
                 raise LookupFailed(f"{req.describe}: {self._down[req.source]}")
             limiter.acquire()
@@ -247,11 +318,22 @@ class Fetcher:
                 if not req.validate(body):
                     raise Retryable("malformed response body")
             except NotFound:
+                limiter.recover()
                 if req.cache_path is not None:
                     self.cache.write(req.cache_path, _NOT_FOUND_MARK)
                 return None
+            except Rejected as exc:  # the request is invalid: an answer that will not change
+                limiter.recover()
+                if req.cache_path is not None:
+                    self.cache.write(req.cache_path, rejected_body(str(exc)))
+                raise RequestRejected(f"{req.describe}: rejected by the server ({exc})") from None
             except Retryable as exc:
                 last_reason = str(exc)
+                if exc.rate_limited and rate_limited < defaults.MAX_RATE_LIMITED:
+                    # a 429 says "slower", not "broken": the limiter slows and the attempt is not used up
+                    rate_limited += 1
+                    attempt -= 1
+                    limiter.slow_down()
                 if exc.connection:
                     with self._state_lock:
                         self._connection_errors[req.source] += 1
@@ -264,7 +346,9 @@ class Fetcher:
                 if attempt == self.max_attempts:
                     break
                 self.stats.add("retries", req.source)
-                if exc.retry_after is not None:
+                if exc.rate_limited and exc.retry_after is None:
+                    limiter.pause(min(self.backoff_cap, self.backoff_base * 2 ** (min(rate_limited, 8) - 1)))
+                elif exc.retry_after is not None:
                     if exc.retry_after > defaults.RETRY_AFTER_CAP_S:
                         last_reason += f" (Retry-After {exc.retry_after:.0f}s is too long to wait)"
                         break
@@ -275,6 +359,7 @@ class Fetcher:
                 continue
             finally:
                 limiter.release()
+            limiter.recover()
             if req.cache_path is not None:
                 self.cache.write(req.cache_path, body)
             with self._state_lock:

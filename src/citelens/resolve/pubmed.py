@@ -82,9 +82,13 @@ class PubMedClient:
         except httpx.TransportError as exc:
             raise Retryable(f"network error: {type(exc).__name__}: {exc}",
                                 connection=is_connection_error(exc)) from None
+        limiter = self.fetcher.limiters.get("eutils")
+        if limiter is not None:  # NCBI's X-RateLimit-Limit / X-RateLimit-Remaining
+            limiter.follow_headers({k.lower(): v for k, v in response.headers.items()})
         status = response.status_code
         if status == 429 or status >= 500:
-            raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")))
+            raise Retryable(f"HTTP {status}", parse_retry_after(response.headers.get("retry-after")),
+                            rate_limited=status == 429)
         if status >= 400:
             raise LookupFailed(f"E-utilities {endpoint}: HTTP {status}")
         return response.content

@@ -21,12 +21,14 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from citelens import defaults
 from citelens.errors import LookupFailed
 from citelens.records import ParsedReference, Resolution
 from citelens.resolve.crossref import CrossrefClient
+from citelens.resolve.doi import normalise_doi
 from citelens.resolve.matching import fold
 from citelens.resolve.pubmed import CitationQuery, PubMedClient
 from citelens.resolve.state import ReferenceState, verdict
@@ -67,6 +69,12 @@ def skip_reason(ref: ParsedReference, raw: str) -> str | None:
     if not ref.title and not ref.authors:
         return "nothing to look up: no title and no authors could be read"
     return None
+
+
+def _clean_doi(ref: ParsedReference) -> ParsedReference:
+    """The reference with its DOI normalised (printed trailings stripped) when that leaves a valid DOI."""
+    doi = normalise_doi(ref.doi) if ref.doi else None
+    return replace(ref, doi=doi) if doi and doi != ref.doi else ref
 
 
 def _bibliographic_query(raw: str, ref: ParsedReference) -> str:
@@ -154,7 +162,7 @@ class Resolver:
     def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                         ) -> list[Resolution]:
         report = progress or (lambda stage, done, total: None)
-        states = [ReferenceState(ref) for _, ref in refs]
+        states = [ReferenceState(_clean_doi(ref)) for _, ref in refs]
         results: list[Resolution | None] = [None] * len(refs)
         active: list[ReferenceState] = []
         for i, ((raw, ref), st) in enumerate(zip(refs, states, strict=True)):
@@ -306,7 +314,10 @@ class Resolver:
         for doi, states in wanted.items():
             key = doi.lower()
             for st in states:
-                if key in failed:
+                if key in failed and key in self.crossref.rejected:  # an answer: the DOI is malformed
+                    st.notes.append(f"The {'cited ' if cited else ''}DOI {doi} cannot be looked up: "
+                                    f"{self.crossref.rejected[key]}.")
+                elif key in failed:
                     (st.failures if cited else st.notes).append(f"Crossref lookup of {doi} failed: {failed[key]}")
                 elif records.get(key) is None:
                     if cited:

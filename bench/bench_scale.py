@@ -1,0 +1,185 @@
+"""Scale: linking and lookups for reviews of 100 to 10,000 references.
+
+    python bench/bench_scale.py [--sizes 100,1000,10000] [--lookup-sizes 100,1000] [--scale 10]
+
+Two parts:
+
+- links: a synthetic review (bench/corpus.py `review_article`: numbered references in four
+  styles, one claim per reference mixing markers, four-digit ones too, author-year cues, named
+  authors, journal cues, study cues, anaphora and uncited sentences), every reference resolved
+  to its record with an abstract; times the claims stage (linking, then evidence and status) in
+  process. Target: 10,000 claims against 10,000 references under 5 s.
+- lookups: `citelens batch` on the review as its own process against the stand-in, cold and
+  warm (fresh database, same cache). The stand-in enforces the published limits times
+  `--scale` (Crossref 13/s for all routes, NCBI 3/s) and citelens runs with its default limits
+  times `--scale` (CITELENS_RATE_SCALE), latency divided by it: the run takes minutes, not hours,
+  and the ratio to the floor still shows. Prints requests per reference, wall time against the
+  floor, warm time and requests, peak memory of the child, HTTP 400s, unresolved references,
+  and the time of each stage of the warm run (read, store, resolve, claims, report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import review_article  # noqa: E402
+from standin import StandIn  # noqa: E402
+
+from citelens.records import Resolution, StoredArticle, StoredClaim, StoredReference, Work  # noqa: E402
+
+LIMITS = {"crossref-single": 10.0, "crossref-list": 3.0, "eutils": 3.0}
+
+
+def _work(record: dict) -> Work:
+    data = dict(record)
+    data["sources"] = ["crossref"]
+    return Work.from_dict(data)
+
+
+def bench_links(n: int) -> None:
+    from citelens.claims import assess_article
+    from citelens.claims.links import Linker
+    from citelens.read.article import parse_article
+
+    records, refs, text = review_article(n)
+    by_title = {r["title"]: r for r in records}
+    start = time.perf_counter()
+    article = parse_article(text, f"review-{n}.md", "0" * 64)
+    read_s = time.perf_counter() - start
+    stored_refs = []
+    for ref in article.references:
+        record = next((r for t, r in ((ref.parsed.title, by_title.get(ref.parsed.title or "")),) if r), None)
+        res = Resolution("verified", 1.0, match=_work(record)) if record else Resolution("not_found", 0.9)
+        stored_refs.append(StoredReference(ref, res))
+    stored = StoredArticle(1, article.path, article.title, article.sha256, "", None,
+                           [StoredClaim(c) for c in article.claims], stored_refs)
+    start = time.perf_counter()
+    links = Linker(stored).link_all()
+    link_s = time.perf_counter() - start
+    start = time.perf_counter()
+    assessed = assess_article(stored)
+    claims_s = time.perf_counter() - start
+    linked = sum(1 for v in links.values() if v)
+    matched = sum(1 for s in stored_refs if s.resolution.match)
+    print(f"links {n:>6} references ({matched} with a record), {len(article.claims)} claims: read {read_s:.2f} s, "
+          f"linking {link_s:.2f} s, linking + evidence + status {claims_s:.2f} s; {linked} claims linked, "
+          f"{sum(1 for a in assessed.values() if a.status == 'supported')} supported")
+
+
+def _bucket(api: str, route: str) -> str:
+    if api == "eutils":
+        return "eutils"
+    return "crossref-single" if route.startswith("/works/") else "crossref-list"
+
+
+def _run(article: Path, db: Path, cache: Path, report: Path, standin: StandIn, scale: float) -> float:
+    env = {**os.environ, "CITELENS_CROSSREF_URL": standin.crossref_url, "CITELENS_EUTILS_URL": standin.eutils_url,
+           "CITELENS_MAILTO": "bench@example.org", "CITELENS_CACHE_DIR": str(cache),
+           "CITELENS_RATE_SCALE": str(scale)}
+    env.pop("CITELENS_CROSSREF_RPS", None)
+    env.pop("CITELENS_EUTILS_RPS", None)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "citelens.cli", "batch", str(article), "--db", str(db), "--report",
+                    str(report), "--fail-on", "retracted"], env=env, check=False, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _statuses(report: Path) -> dict[str, int]:
+    data = json.loads(report.read_text())
+    counts: dict[str, int] = {}
+    for article in data if isinstance(data, list) else data.get("articles", []):
+        for ref in article.get("references", []):
+            counts[ref["status"]] = counts.get(ref["status"], 0) + 1
+    return counts
+
+
+def _stages(article: Path, cache: Path, standin: StandIn, tmp: Path) -> str:
+    """The warm run in process, stage by stage (every answer from the cache)."""
+    from citelens.output import build_report
+    from citelens.pipeline import assess_claims, build_resolver, resolve_article
+    from citelens.read import load_article
+    from citelens.settings import Settings
+    from citelens.store import Store
+
+    settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url, mailto="b@example.org",
+                        cache_dir=cache)
+    times = {}
+    t = time.perf_counter()
+    parsed = load_article(article)
+    times["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    store = Store(tmp / "stages.db")
+    article_id = store.save_article(parsed)
+    times["store"] = time.perf_counter() - t
+    t = time.perf_counter()
+    resolver, _ = build_resolver(settings)
+    resolve_article(store, article_id, resolver)
+    resolver.pubmed.close()
+    times["resolve"] = time.perf_counter() - t
+    t = time.perf_counter()
+    assess_claims(store, article_id)
+    times["claims"] = time.perf_counter() - t
+    t = time.perf_counter()
+    build_report(store.load(article_id))
+    times["report"] = time.perf_counter() - t
+    return ", ".join(f"{k} {v:.2f} s" for k, v in times.items())
+
+
+def bench_lookups(n: int, scale: float, latency: float) -> None:
+    records, refs, text = review_article(n)
+    with StandIn(records=records, latency=latency / scale, crossref_rps=13 * scale, eutils_rps=3 * scale,
+                 crossref_rate_limit_header=int(50 * scale)) as standin, tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        article = tmp / f"review-{n}.md"
+        article.write_text(text, encoding="utf-8")
+        standin.reset_counts()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        cold = _run(article, tmp / "cold.db", tmp / "cache", tmp / "cold.json", standin, scale)
+        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        counts = {k: 0 for k in LIMITS}
+        for record in standin.requests:
+            counts[_bucket(record.api, record.route)] += 1
+        total = sum(counts.values())
+        floor = max(counts[b] / (LIMITS[b] * scale) for b in LIMITS)
+        statuses = standin.statuses()
+        bad = sum(1 for e in standin.log if e.status == 400)
+        limited = sum(1 for e in standin.log if e.status == 429)
+        verdicts = _statuses(tmp / "cold.json")
+        print(f"lookups {n:>6} references, cold: {cold:.1f} s against a floor of {floor:.1f} s = "
+              f"{cold / max(floor, 1e-9):.2f}x; {total} requests = {total / n:.2f} per reference ("
+              + ", ".join(f"{b} {c}" for b, c in counts.items()) + f"); HTTP 400: {bad}, 429: {limited}; "
+              f"statuses {verdicts}; peak memory {peak_mb:.0f} MB; codes {dict(statuses)}")
+        standin.reset_counts()
+        warm = _run(article, tmp / "warm.db", tmp / "cache", tmp / "warm.json", standin, scale)
+        print(f"lookups {n:>6} references, warm (fresh database, same cache): {warm:.2f} s, "
+              f"{standin.count()} requests; stages in process: {_stages(article, tmp / 'cache', standin, tmp)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000", help="review sizes for the links part")
+    parser.add_argument("--lookup-sizes", default="100,1000", help="review sizes for the lookups part ('' skips)")
+    parser.add_argument("--scale", type=float, default=10.0, help="the stand-in's and citelens's limits times this")
+    parser.add_argument("--latency", type=float, default=0.1, help="stand-in latency at scale 1 (seconds)")
+    args = parser.parse_args()
+    for n in (int(x) for x in args.sizes.split(",") if x):
+        bench_links(n)
+    for n in (int(x) for x in args.lookup_sizes.split(",") if x):
+        bench_lookups(n, args.scale, args.latency)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Scale: DOI normalisation, rejected DOI batches split, 429 policy, NCBI headers, four-digit markers,
+and the linker's index giving the links a full scan gives."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from citelens.resolve.crossref import CrossrefClient
+from citelens.resolve.doi import normalise_doi
+from citelens.resolve.http import (
+    Fetcher,
+    RateLimit,
+    RateLimiter,
+    Request,
+    RequestRejected,
+    ResponseCache,
+    Retryable,
+)
+from citelens.resolve.pubmed import PubMedClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("printed", "doi"), [
+    ("10.1073/pnas.1113079108", "10.1073/pnas.1113079108"),
+    ("10.1234/abc.123,arxiv", "10.1234/abc.123"),
+    ("https://doi.org/10.1016/J.X.2019.01.002.", "10.1016/j.x.2019.01.002"),
+    ("doi: 10.5555/bench.0001;", "10.5555/bench.0001"),
+    ("10.1038/nature12373.pdf", "10.1038/nature12373"),
+    ("10.1016/s0140-6736(20)30183-5)", "10.1016/s0140-6736(20)30183-5"),
+    ("10.1101/2020.01.01.123v1.full", "10.1101/2020.01.01.123v1"),
+    ("10.1234/x?casa_token=abc", "10.1234/x"),
+    ("10.1002/(SICI)1097-4636(199706)35:4<409::AID-JBM1>3.0.CO;2-Q",
+     "10.1002/(sici)1097-4636(199706)35:4<409::aid-jbm1>3.0.co;2-q"),
+    ("not a doi", None), ("10.12/x", None), ("10.1234/", None), ("", None),
+])
+def test_dois_are_normalised_and_checked(printed, doi):
+    assert normalise_doi(printed) == doi
+
+
+def _seeded_dois(standin) -> list[str]:
+    return sorted(r["doi"] for r in standin.records if r.get("doi"))[:19]
+
+
+def _client(tmp_path, standin, fetcher_kwargs=None) -> CrossrefClient:
+    fetcher = Fetcher(ResponseCache(tmp_path / "cache"), {"crossref-single": RateLimit(500, 4),
+                                                         "crossref-list": RateLimit(500, 4)},
+                      **(fetcher_kwargs or {}))
+    return CrossrefClient(fetcher, base_url=standin.crossref_url, mailto="tests@example.org")
+
+
+def test_a_rejected_batch_is_split_until_the_bad_doi_is_alone(tmp_path, standin):
+    standin.reset_counts()
+    good = _seeded_dois(standin)
+    assert len(good) == 19
+    bad = "10.5555/made-up,arxiv"  # a comma inside the filter: Crossref reads 'arxiv' as a filter name
+    client = _client(tmp_path, standin)
+    found, failures = {}, {}
+    client._batch(sorted([*good, bad]), found, failures)  # the batch as it would go out without normalising
+    assert list(failures) == [bad] and bad in client.rejected
+    assert all(found[d] and found[d]["DOI"].lower() == d for d in good)
+    assert standin.statuses("crossref")[400] >= 1
+    # the rejection is cached like any answer: a warm run asks nothing
+    standin.reset_counts()
+    again = _client(tmp_path, standin)
+    with pytest.raises(RequestRejected):
+        again.work(bad)
+    found2, failures2 = again.works(good)
+    assert standin.count() == 0 and not failures2 and all(found2[d] for d in good)
+
+
+def test_normalised_dois_never_reach_a_batch_that_fails(tmp_path, standin):
+    standin.reset_counts()
+    good = _seeded_dois(standin)
+    cited = [*good[:-1], good[-1] + ",arxiv", "nonsense-doi"]
+    found, failures = _client(tmp_path, standin).works(cited)
+    assert standin.statuses("crossref")[400] == 0
+    assert found[good[-1] + ",arxiv"] == found[good[-1]] and found[good[-1]]
+    assert list(failures) == ["nonsense-doi"]
+    standin.reset_counts()
+    _client(tmp_path, standin).works(cited)
+    assert standin.count() == 0  # warm: every answer, the not-found ones too, comes from the cache
+
+
+def test_a_429_does_not_use_up_attempts(tmp_path):
+    fetcher = Fetcher(ResponseCache(tmp_path), {"k": RateLimit(1000.0, 2)}, max_attempts=2,
+                      sleep=lambda s: None, backoff_base=0.001)
+    calls = []
+
+    def flaky() -> bytes:
+        calls.append(1)
+        if len(calls) <= 6:
+            raise Retryable("HTTP 429", 0.0, rate_limited=True)
+        if len(calls) == 7:
+            raise Retryable("HTTP 503")  # one real failure: one of the two attempts
+        return b"ok"
+
+    body = fetcher.get(Request("s", "k", tmp_path / "x.txt", flaky, lambda b: b == b"ok", "thing"))
+    assert body == b"ok" and len(calls) == 8
+    limiter = fetcher.limiters["k"]
+    assert limiter.limit.rps < limiter.ceiling  # slowed by the 429s, recovering
+
+
+def test_ncbi_rate_limit_headers_are_honoured(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from standin import StandIn
+
+    with StandIn(eutils_rate_limit_header=2) as standin:
+        fetcher = Fetcher(ResponseCache(tmp_path), {"eutils": RateLimit(10.0, 3)})
+        client = PubMedClient(fetcher, base_url=standin.eutils_url)
+        client.esearch("oxytocin[ti]")
+        client.close()
+    assert fetcher.limiters["eutils"].limit.rps == 2.0
+    limiter = RateLimiter(RateLimit(3.0, 1))
+    before = time.monotonic()
+    limiter.follow_headers({"x-ratelimit-limit": "3", "x-ratelimit-remaining": "0"})
+    assert limiter._next >= before + 0.9  # nothing left in this second: the next request waits for the window
+
+
+def test_request_spacing_has_jitter_and_never_goes_under_the_interval():
+    limiter = RateLimiter(RateLimit(500.0, 1), jitter=0.04)
+    marks = []
+    for _ in range(30):
+        limiter.acquire()
+        limiter.release()
+        marks.append(limiter._next)
+    gaps = [b - a for a, b in zip(marks[1:], marks[2:], strict=False)]  # backlogged: each turn starts at _next
+    assert all(g >= 0.002 * (1 - 1e-6) for g in gaps)
+    jittered = {round(g, 7) for g in gaps if g <= 0.002 * 1.04 + 1e-9}  # the rest overslept
+    assert len(jittered) > 3
+
+
+def test_four_digit_markers_are_citations():
+    from citelens.read.sentences import find_cues
+
+    cues = [c.value for c in find_cues("As shown [1000] and again [998\u20131002], [12, 1500].") if c.kind == "marker"]
+    assert cues == ["1000", "998,999,1000,1001,1002", "12,1500"]
+
+
+def test_the_linker_index_gives_the_links_of_a_full_scan(tmp_path, standin):
+    from citelens.claims.links import Linker
+    from citelens.pipeline import check_article
+    from citelens.settings import Settings
+    from citelens.store import Store
+
+    articles = sorted({json.loads(line)["article"] for line in (ROOT / "tests" / "data" / "claim_links.jsonl")
+                       .read_text().splitlines() if line.strip()})
+    settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url, mailto="t@example.org",
+                        cache_dir=tmp_path / "cache", crossref_rps=500, eutils_rps=500)
+    store = Store(tmp_path / "links.db")
+    linked = 0
+    for article in articles:
+        stored = store.load(check_article(ROOT / article, store, settings).article_id)
+        indexed, scanned = Linker(stored).link_all(), Linker(stored, exhaustive=True).link_all()
+        assert indexed == scanned, article
+        linked += sum(1 for v in indexed.values() if v)
+    assert linked > 100
