@@ -26,6 +26,7 @@ TITLE_EXACT = 0.97  # a long title this close, with the journal, first author or
 TITLE_GARBLED = 0.75  # with first author, year and volume/page/journal: the same work, title garbled
 TITLE_DISCREPANT = 0.93  # below this the cited title is reported as different
 AMBIGUITY_MARGIN = 0.05  # two accepted candidates closer than this: ambiguous
+SHORT_TITLE_WORDS = 3  # a title of fewer words found in the string counts only as a garbled title
 TITLE_FUZZY_MIN_CHARS = 20  # shorter titles count as printed only when they occur word for word
 FIRST_AUTHOR_WORDS = 6  # the first author's name starts within this many words of the string (before the title)
 AUTHORS_CHECKED = 10  # the record's first authors looked up in the string
@@ -109,7 +110,7 @@ def container_matches(cited: str | None, *actual_names: str | None) -> bool:
         at = _tokens(name)
         if not at:
             continue
-        if ct == at:
+        if ct == at or (len(ct) == 1 and _is_acronym(ct[0], at)):
             return True
         for short, long_ in ((ct, at), (at, ct)):
             if len(short) > len(long_):
@@ -218,6 +219,12 @@ def title_in(title: str | None, p: Printed) -> tuple[float, int]:
     if not t:
         return 0.0, -1
     best, where = 0.0, -1
+    if len(t.split()) < SHORT_TITLE_WORDS:  # "Oxytocin" occurs in many strings: only a weak sign
+        for hay in (_spelling(p.text), _spelling(p.joined)):
+            idx = _find_sequence(t.split(), tuple(hay.split()))
+            if idx >= 0:
+                return TITLE_GARBLED + 0.05, idx
+        return 0.0, -1
     for hay in (_spelling(p.text), _spelling(p.joined)):
         words = t.split()
         idx = _find_sequence(words, tuple(hay.split()))
@@ -266,12 +273,16 @@ def author_position(family: str | None, p: Printed) -> int:
 
 def container_in(names: tuple[str | None, ...], hay: tuple[str, ...]) -> bool:
     """The journal occurs in the words `hay` (the string outside the title), in full or abbreviated
-    (ISO 4 / NLM: "J. Chem. Phys.", "Proc Natl Acad Sci USA"), or shortened to its leading words."""
+    (ISO 4 / NLM: "J. Chem. Phys.", "Proc Natl Acad Sci USA"), as an acronym ("PNAS", "JAMA"), or
+    shortened to its leading words."""
+    hay = tuple(_tokens(" ".join(hay)))
     for name in names:
         want = _tokens(name)
         if not want:
             continue
         n = len(want)
+        if any(_is_acronym(tok, want) for tok in hay):
+            return True
         for i, tok in enumerate(hay):
             if not _token_pair(tok, want[0], single=n == 1):
                 continue
@@ -282,6 +293,14 @@ def container_in(names: tuple[str | None, ...], hay: tuple[str, ...]) -> bool:
             if substantial and (k == n or (k >= 2 and k >= CONTAINER_PREFIX_SHARE * n)):
                 return True
     return False
+
+
+def _is_acronym(token: str, words: list[str]) -> bool:
+    """"pnas" for Proceedings of the National Academy of Sciences (of the USA), "bmj", "jama"."""
+    if len(token) < 3 or len(words) < 3 or not token.isalpha():
+        return False
+    initials = "".join(w[0] for w in words)
+    return initials.startswith(token) and len(token) >= CONTAINER_PREFIX_SHARE * len(words) or initials == token
 
 
 def _token_pair(printed_tok: str, record_tok: str, *, single: bool) -> bool:
@@ -349,7 +368,7 @@ def find_in_string(work: Work, p: Printed) -> Found:
         span = len(fold(work.title).split())
         rest = p.tokens[: f.title_at] + p.tokens[f.title_at + span:]
     if work.container_title or work.container_abbrev:
-        f.container = container_in((work.container_title, work.container_abbrev), tuple(_tokens(" ".join(rest))))
+        f.container = container_in((work.container_title, work.container_abbrev), rest)
     if work.year:
         years = {int(m.group(1)) for t in rest if (m := _YEAR_TOKEN_RE.match(t))}
         candidates = {work.year, *work.other_years}
@@ -520,6 +539,12 @@ def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:
 _NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere"}
 
 
+def _words_of_record(name: str, w: Work) -> bool:
+    """A "name" that is a word of the record's journal or title (a journal misread as an author: "J. Chem.")."""
+    words = _tokens(w.container_title) + _tokens(w.container_abbrev) + fold(w.title).split()
+    return all(any(t == x or _abbrev_token_matches(t, x) for x in words) for t in fold(name).split())
+
+
 def _looks_like_title(ref: ParsedReference, w: Work) -> bool:
     """The parsed title is a title, not the author list, the journal or numbers read as one."""
     words = fold(ref.title).split()
@@ -550,7 +575,8 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
             head = f.title_at if f.title_at > 0 else len(p.tokens)
             missing = [n for n in missing if 0 <= author_position(n, p) < head]
         # a cited author the record does not have; a shortened list ("et al.", or none) is never one
-        missing = [n for n in missing if len(family_key(n)) > 1 and family_key(n) not in _NOT_NAMES]
+        missing = [n for n in missing if len(family_key(n)) > 1 and family_key(n) not in _NOT_NAMES
+                   and not _words_of_record(n, w)]
         if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
             out.append(Discrepancy("authors", cited_names, actual_names))
     elif cited_names:
