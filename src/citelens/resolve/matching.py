@@ -98,7 +98,7 @@ def _tokens(name: str | None) -> list[str]:
     text = fold(name)
     text = re.sub(r"\busa\b", "u s a", text)
     text = re.sub(r"\buk\b", "u k", text)
-    return [t for t in text.split() if t not in _STOPWORDS]
+    return [t for t in text.split() if t not in _STOPWORDS] or text.split()  # "A&A" is all stopwords
 
 
 def container_matches(cited: str | None, *actual_names: str | None) -> bool:
@@ -275,10 +275,15 @@ def container_in(names: tuple[str | None, ...], hay: tuple[str, ...]) -> bool:
     """The journal occurs in the words `hay` (the string outside the title), in full or abbreviated
     (ISO 4 / NLM: "J. Chem. Phys.", "Proc Natl Acad Sci USA"), as an acronym ("PNAS", "JAMA"), or
     shortened to its leading words."""
+    full = tuple(fold(" ".join(hay)).split())
     hay = tuple(_tokens(" ".join(hay)))
     for name in names:
         want = _tokens(name)
         if not want:
+            continue
+        if all(t in _STOPWORDS for t in want):  # "A&A": look for the words as they are
+            if _find_sequence(want, full) >= 0:
+                return True
             continue
         n = len(want)
         if any(_is_acronym(tok, want) for tok in hay):
@@ -374,8 +379,9 @@ def find_in_string(work: Work, p: Printed) -> Found:
         candidates = {work.year, *work.other_years}
         f.year = bool(candidates & years)
         f.year_close = any(abs(y - c) <= 1 for y in years for c in candidates)
-    if work.volume:
-        f.volume = value_in(work.volume, rest)
+    if work.volume:  # "20(4)" printed as "204" once the brackets are lost
+        f.volume = value_in(work.volume, rest) or bool(work.issue and value_in(work.volume + work.issue, rest)) or (
+            work.volume.isdigit() and any(t[1:] == work.volume and t[0].isalpha() for t in rest))  # "B133"
     if work.issue:
         f.issue = value_in(work.issue, rest)
     first, last = split_pages(work.pages)
@@ -506,6 +512,9 @@ def _decide(ref: ParsedReference, c: Comparison) -> None:
     elif c.container and c.year and c.volume and c.first_page and c.found is not None and (
             c.found.container and c.found.volume and c.found.first_page):
         accepted = True  # journal, year, volume and first page printed: the article, whatever the author reads
+    elif c.first_author and c.container and c.volume and c.first_page and c.found is not None and (
+            c.found.first_author and c.found.container and c.found.volume and c.found.first_page):
+        accepted = True  # first author, journal, volume and first page printed: the article, whatever the year
     elif c.doi and (c.title >= 0.6 or c.first_author or (c.year and c.volume)):
         accepted = True  # the cited DOI, confirmed by another field
     c.accepted = accepted
@@ -539,6 +548,25 @@ def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:
 _NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere"}
 
 
+_CONJUNCTION_RE = re.compile(r"^(?:and|e|y|et|und|en|og|och|i)\s+", re.I)
+
+
+def _plausible_surname(name: str, w: Work) -> bool:
+    """A cited name that can be an author the record lacks: not a number, initials, a given name of one of
+    the record's authors, "et al.", a conjunction ("e Du", "und Du") or a word of the journal or title."""
+    bare = _CONJUNCTION_RE.sub("", name.strip())
+    key = family_key(bare)
+    words = fold(bare).split()
+    if len(key) < 3 or not key.isalpha() or key in _NOT_NAMES or len(words) > 3 or _words_of_record(bare, w):
+        return False
+    families = [fold(a.family).split() for a in w.authors]
+    if any(_family_matches(bare, a.family) for a in w.authors) or any(
+            f and words[0] in f for f in families):  # "Kitchin JD" for Kitchin, "Stech B" for Stech
+        return False
+    given = {t for a in w.authors for t in fold(a.given).split()}
+    return key not in given
+
+
 def _words_of_record(name: str, w: Work) -> bool:
     """A "name" that is a word of the record's journal or title (a journal misread as an author: "J. Chem.")."""
     words = _tokens(w.container_title) + _tokens(w.container_abbrev) + fold(w.title).split()
@@ -552,7 +580,8 @@ def _looks_like_title(ref: ParsedReference, w: Work) -> bool:
         return False
     names = {t for a in w.authors for t in fold(f"{a.family} {a.given}").split()}
     names |= set(_tokens(w.container_title)) | set(_tokens(w.container_abbrev))
-    other = [t for t in words if t in names or t.isdigit() or len(t) == 1 or t in ("et", "al", "and")]
+    other = [t for t in words if t in names or any(ch.isdigit() for ch in t) or len(t) == 1
+             or t in ("et", "al", "and")]
     return len(other) < 0.5 * len(words)
 
 
@@ -575,8 +604,7 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
             head = f.title_at if f.title_at > 0 else len(p.tokens)
             missing = [n for n in missing if 0 <= author_position(n, p) < head]
         # a cited author the record does not have; a shortened list ("et al.", or none) is never one
-        missing = [n for n in missing if len(family_key(n)) > 1 and family_key(n) not in _NOT_NAMES
-                   and not _words_of_record(n, w)]
+        missing = [n for n in missing if _plausible_surname(n, w)]
         if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
             out.append(Discrepancy("authors", cited_names, actual_names))
     elif cited_names:
