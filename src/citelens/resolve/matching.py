@@ -390,7 +390,8 @@ def find_in_string(work: Work, p: Printed) -> Found:
     if last:
         f.last_page = value_in(last, rest) or value_in(_short_last_page(first, last), rest)
     if work.doi:
-        f.doi = work.doi.lower() in p.lower
+        # the whole DOI, not the start of a longer one ("10.1073/pnas.1113079108xyz" is another DOI)
+        f.doi = re.search(re.escape(work.doi.lower()) + r"[.,;)\]]*(?:\s|$)", p.lower) is not None
     return f
 
 
