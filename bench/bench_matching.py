@@ -190,7 +190,7 @@ def corpus_records(rng: random.Random, n: int) -> list[tuple[dict[str, Any], str
             article = f.get("container_title") and f.get("volume") and f.get("pages")
             if not (titled or article) or len(f["authors"][0]["family"]) < 2:
                 continue
-            if any(re.search(r"[:;]|\s[A-Z]{1,3}$", a["family"]) or len(a["family"].split()) > 3
+            if any(re.search(r"[:;()]|\s[A-Z]{1,3}$|^[a-z]|^\w$", a["family"]) or len(a["family"].split()) > 3
                    for a in f["authors"]):
                 continue  # an author list the labelled fields split wrongly: no record can be built from it
             picked.append((name, item))

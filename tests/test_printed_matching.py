@@ -152,3 +152,9 @@ def test_query_is_the_printed_string_and_skip_reasons():
     assert skip_reason(parse_reference(arxiv_with_journal), arxiv_with_journal) is None
     figshare = "Doe J. Data. figshare 2019. https://doi.org/10.6084/m9.figshare.123"
     assert "figshare" in (skip_reason(parse_reference(figshare), figshare) or "")
+
+
+def test_numbers_fused_by_lost_punctuation_are_found():
+    w = _work(year=2018, volume="98", issue=None, pages="1805-1908")
+    f = find_in_string(w, printed("jurek b neumann id the oxytocin receptor physiol rev 2018981805-1908"))
+    assert f.year and f.volume and f.first_page

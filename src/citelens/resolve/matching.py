@@ -372,6 +372,8 @@ def find_in_string(work: Work, p: Printed) -> Found:
     if f.title >= TITLE_STRONG and f.title_at >= 0:
         span = len(fold(work.title).split())
         rest = p.tokens[: f.title_at] + p.tokens[f.title_at + span:]
+    first, last = split_pages(work.pages)
+    rest = rest + _fused_numbers(rest, work, first, last)
     if work.container_title or work.container_abbrev:
         f.container = container_in((work.container_title, work.container_abbrev), rest)
     if work.year:
@@ -384,7 +386,6 @@ def find_in_string(work: Work, p: Printed) -> Found:
             work.volume.isdigit() and any(t[1:] == work.volume and t[0].isalpha() for t in rest))  # "B133"
     if work.issue:
         f.issue = value_in(work.issue, rest)
-    first, last = split_pages(work.pages)
     if first:
         f.first_page = value_in(first, rest)
     if last:
@@ -393,6 +394,30 @@ def find_in_string(work: Work, p: Printed) -> Found:
         # the whole DOI, not the start of a longer one ("10.1073/pnas.1113079108xyz" is another DOI)
         f.doi = re.search(re.escape(work.doi.lower()) + r"[.,;)\]]*(?:\s|$)", p.lower) is not None
     return f
+
+
+def _fused_numbers(tokens: tuple[str, ...], work: Work, first: str | None, last: str | None) -> tuple[str, ...]:
+    """The record's numbers inside numbers that lost their separators: "2013;465557" -> 2013, 465, 557;
+    "2018981805" -> 2018, 98, 1805. Only a split into 2 or 3 of the record's own values counts."""
+    values = {v for v in (str(work.year or ""), work.volume or "", work.issue or "", first or "", last or "",
+                          _short_last_page(first, last) if first and last else "") if v and v.isdigit()}
+    if not values:
+        return ()
+    found: list[str] = []
+    for tok in tokens:
+        if not tok.isdigit() or len(tok) < 3 or tok in values:
+            continue
+        for i in range(1, len(tok)):
+            a, b = tok[:i], tok[i:]
+            if a in values and b in values:
+                found += [a, b]
+                break
+            if a in values:
+                for j in range(1, len(b)):
+                    if b[:j] in values and b[j:] in values:
+                        found += [a, b[:j], b[j:]]
+                        break
+    return tuple(found)
 
 
 def _short_last_page(first: str | None, last: str) -> str:
