@@ -241,7 +241,7 @@ def title_in(title: str | None, p: Printed) -> tuple[float, int]:
             if al is not None and al.score / 100.0 > best:
                 best = al.score / 100.0
                 where = len(hay[: al.dest_start].split())
-    return best, where
+    return best, (where if best >= TITLE_GARBLED else -1)  # a poor alignment locates nothing
 
 
 def fold_keep_colon(text: str | None) -> str:
@@ -386,8 +386,8 @@ def find_in_string(work: Work, p: Printed) -> Found:
             work.volume.isdigit() and any(t[1:] == work.volume and t[0].isalpha() for t in rest))  # "B133"
     if work.issue:
         f.issue = value_in(work.issue, rest)
-    if first:
-        f.first_page = value_in(first, rest)
+    if first:  # a one-digit first page ("1", also an issue or a list number) counts only with its last page
+        f.first_page = value_in(first, rest) and (len(first) > 1 or bool(last and value_in(last, rest)))
     if last:
         f.last_page = value_in(last, rest) or value_in(_short_last_page(first, last), rest)
     if work.doi:
