@@ -250,6 +250,23 @@ def test_every_work_ranks_first_for_its_own_citation(standin: StandIn, client: h
     assert r.json()["message"]["items"][0]["DOI"] == record["doi"]
 
 
+@pytest.mark.parametrize("raw, doi", [
+    # title-less (Nature physics / Elsevier numbered): authors, journal abbreviation and numbers only
+    ("O. Weisman, O. Zagoory-Sharon, R. Feldman, Biol Psychiatry 72 (2012) 982\u2013989.", "10.1016/j.biopsych.2012.06.011"),
+    ("G. Gimpl, F. Fahrenholz, Physiol. Rev. 81, 629 (2001).", "10.1152/physrev.2001.81.2.629"),
+    # degraded: lower case, punctuation lost, a line-break hyphen, an OCR-like error
+    ("insel tr the chal- lenge of translation in social neur0science neuron 2010 65 768 779",
+     "10.1016/j.neuron.2010.03.005"),
+    # MLA with its labels ("vol.", "no.", "pp.") and a list marker
+    ("12. Skuse, D. H., et al. \u201cCommon polymorphism in the oxytocin receptor gene (OXTR) is associated with "
+     "human social recognition skills.\u201d PNAS, vol. 111, no. 5, 2014, pp. 1987-1992.", "10.1073/pnas.1302985111"),
+])
+def test_raw_printed_strings_rank_their_work_first(standin: StandIn, client: httpx.Client, raw: str, doi: str) -> None:
+    """citelens sends the whole printed reference as query.bibliographic; the stand-in ranks like Crossref would."""
+    r = client.get(f"{standin.crossref_url}/works", params={"query.bibliographic": raw, "rows": 5})
+    assert r.json()["message"]["items"][0]["DOI"] == doi
+
+
 # ---------------------------------------------------------------------------- Crossref format details
 
 

@@ -73,3 +73,13 @@ ENV_DOI_RESOLVER = "CITELENS_DOI_RESOLVER"  # where a DOI is resolved to its lan
 DEFAULT_DOI_RESOLVER = "https://doi.org"
 URL_TOTAL_TIMEOUT_S = 60.0  # a download that is still streaming after this is stopped (an endless stream)
 URL_ATTEMPTS = 3  # first try plus two retries on 429, 5xx and timeouts
+
+# --- matching from the printed string -----------------------------------------------------
+BIBLIOGRAPHIC_QUERY_MAX_CHARS = 600  # the printed reference sent as Crossref's query.bibliographic, at most
+# DOI prefixes registered with DataCite, not Crossref (datasets, software, preprints): Crossref and PubMed
+# do not index them, so a reference citing one is skipped with the reason, never `not_found`
+DATACITE_PREFIXES = {
+    "10.5281": "Zenodo", "10.6084": "figshare", "10.5061": "Dryad", "10.48550": "arXiv", "10.7910": "Dataverse",
+    "10.17632": "Mendeley Data", "10.1594": "PANGAEA", "10.17605": "OSF", "10.15468": "GBIF",
+    "10.5066": "USGS ScienceBase", "10.25740": "Stanford Digital Repository", "10.4121": "4TU.ResearchData",
+}

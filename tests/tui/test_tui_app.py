@@ -429,7 +429,7 @@ async def test_references_screen_shows_the_rejected_candidates_of_reference_12(s
         assert candidates.startswith("Candidates (5, 5 rejected)")
         assert "✗ rejected" in candidates and "✓ accepted" not in candidates
         assert "Mutual influences between partners’ hormones" in candidates
-        assert "- title similarity 0.43" in candidates and "- pages 337-351 (cited 65-73)" in candidates
+        assert "- title similarity 0.45" in candidates and "- pages 337-351 (cited 65-73)" in candidates
         assert "No matching record in Crossref or PubMed" in text_of(app, "#ref-notes")
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -26,6 +26,11 @@ TITLE_EXACT = 0.97  # a long title this close, with the journal, first author or
 TITLE_GARBLED = 0.75  # with first author, year and volume/page/journal: the same work, title garbled
 TITLE_DISCREPANT = 0.93  # below this the cited title is reported as different
 AMBIGUITY_MARGIN = 0.05  # two accepted candidates closer than this: ambiguous
+SHORT_TITLE_WORDS = 3  # a title of fewer words found in the string counts only as a garbled title
+TITLE_FUZZY_MIN_CHARS = 20  # shorter titles count as printed only when they occur word for word
+FIRST_AUTHOR_WORDS = 6  # the first author's name starts within this many words of the string (before the title)
+AUTHORS_CHECKED = 10  # the record's first authors looked up in the string
+CONTAINER_PREFIX_SHARE = 0.6  # a journal shortened to its leading words: at least this share of them
 
 _STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "le", "des", "du", "und", "fur", "to"}
 
@@ -93,7 +98,7 @@ def _tokens(name: str | None) -> list[str]:
     text = fold(name)
     text = re.sub(r"\busa\b", "u s a", text)
     text = re.sub(r"\buk\b", "u k", text)
-    return [t for t in text.split() if t not in _STOPWORDS]
+    return [t for t in text.split() if t not in _STOPWORDS] or text.split()  # "A&A" is all stopwords
 
 
 def container_matches(cited: str | None, *actual_names: str | None) -> bool:
@@ -105,7 +110,7 @@ def container_matches(cited: str | None, *actual_names: str | None) -> bool:
         at = _tokens(name)
         if not at:
             continue
-        if ct == at:
+        if ct == at or (len(ct) == 1 and _is_acronym(ct[0], at)):
             return True
         for short, long_ in ((ct, at), (at, ct)):
             if len(short) > len(long_):
@@ -130,19 +135,309 @@ def _norm_id(value: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", (value or "").lower())
 
 
+_ROMAN_PAGES_RE = re.compile(r"^\s*([ivxlcdm]+)\s*(?:[-\u2013\u2014]+\s*([ivxlcdm]+))?\s*$", re.I)
+
+
 def split_pages(pages: str | None) -> tuple[str | None, str | None]:
     if not pages:
         return None, None
-    m = re.match(r"^\s*([A-Za-z]*\d+[A-Za-z]?)\s*(?:[-\u2013\u2014]\s*([A-Za-z]*\d+[A-Za-z]?))?", pages)
+    m = re.match(r"^\s*([A-Za-z]*\d+[A-Za-z]?)\s*(?:[-\u2013\u2014]+\s*([A-Za-z]*\d+[A-Za-z]?))?", pages)
     if not m:
+        roman = _ROMAN_PAGES_RE.match(pages)  # front matter: "xv-xvii", "xv--xvii"
+        if roman:
+            return roman.group(1).lower(), (roman.group(2) or "").lower() or None
         return pages.strip() or None, None
     first, last = expand_pages(m.group(1), m.group(2))
     return first, last
 
 
+# --- the printed string -----------------------------------------------------------------
+
+_SOFT_HYPHEN_RE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")
+_LINE_HYPHEN_RE = re.compile(r"([a-z])[-\u2010\u2011]\s+([a-z])")
+_YEAR_TOKEN_RE = re.compile(r"^((?:1[5-9]|20)\d\d)[a-z]?$")
+_PAREN_YEAR_RE = re.compile(r"[(\[]\s*((?:1[5-9]|20)\d\d)[a-z]?\s*[)\]]")
+_LIST_MARKER_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])\s*")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A reference string as printed, normalised for looking values up in it.
+
+    `text` is folded (case, accents, ligatures, markup and punctuation); `joined` is the same
+    with words broken by a line-break hyphen rejoined ("oxy- tocin" -> "oxytocin"); `tokens`
+    and `joined_tokens` are their words; `lower` is the raw string in lower case (identifiers).
+    """
+
+    raw: str
+    lower: str
+    text: str
+    joined: str
+    tokens: tuple[str, ...]
+    joined_tokens: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def printed(raw: str) -> Printed:
+    """The normalised forms of one printed reference string (cached: every candidate reads it)."""
+    body = _LIST_MARKER_RE.sub("", _SOFT_HYPHEN_RE.sub("", raw or ""), count=1)
+    body = unicodedata.normalize("NFKC", body)
+    text = fold(body)
+    # a hyphen followed by white space inside a word is a line break of the PDF, not a compound
+    flat = unicodedata.normalize("NFKD", body)
+    flat = "".join(ch for ch in flat if not unicodedata.combining(ch)).lower()
+    joined = fold(_LINE_HYPHEN_RE.sub(r"\1\2", flat))
+    return Printed(raw=raw, lower=" ".join((raw or "").lower().split()), text=text, joined=joined,
+                   tokens=tuple(text.split()), joined_tokens=tuple(joined.split()))
+
+
+def _find_sequence(needle: list[str], hay: tuple[str, ...], start: int = 0) -> int:
+    """Index of the first occurrence of the token sequence `needle` in `hay`, or -1."""
+    n = len(needle)
+    if not n:
+        return -1
+    for i in range(start, len(hay) - n + 1):
+        if hay[i] == needle[0] and list(hay[i:i + n]) == needle:
+            return i
+    return -1
+
+
+def value_in(value: str | None, tokens: tuple[str, ...]) -> bool:
+    """A number-like value (volume, issue, page) occurs as whole words of the string."""
+    needle = fold(value).split()
+    return bool(needle) and _find_sequence(needle, tokens) >= 0
+
+
+def title_in(title: str | None, p: Printed) -> tuple[float, int]:
+    """How well the record's title occurs in the string (0-1), and the word where it starts (-1: nowhere).
+
+    Exact containment scores 1.0; a title printed without its subtitle 0.95; otherwise the best
+    fuzzy alignment of the title inside the string (OCR errors, lost spaces), for titles long
+    enough that a fuzzy hit cannot be a coincidence of a few common words.
+    """
+    t = _spelling(fold(title))
+    if not t:
+        return 0.0, -1
+    best, where = 0.0, -1
+    if len(t.split()) < SHORT_TITLE_WORDS:  # "Oxytocin" occurs in many strings: only a weak sign
+        for hay in (_spelling(p.text), _spelling(p.joined)):
+            idx = _find_sequence(t.split(), tuple(hay.split()))
+            if idx >= 0:
+                return TITLE_GARBLED + 0.05, idx
+        return 0.0, -1
+    for hay in (_spelling(p.text), _spelling(p.joined)):
+        words = t.split()
+        idx = _find_sequence(words, tuple(hay.split()))
+        if idx >= 0:
+            return 1.0, idx
+        main = re.split(r"\s*[:?.]\s+|\s+-\s+", fold_keep_colon(title), maxsplit=1)[0]
+        main_words = _spelling(fold(main)).split()
+        if 4 <= len(main_words) < len(words) and len(main_words) >= 0.4 * len(words):
+            idx = _find_sequence(main_words, tuple(hay.split()))
+            if idx >= 0 and best < 0.95:
+                best, where = 0.95, idx
+        if len(t) >= TITLE_FUZZY_MIN_CHARS and len(words) >= 3:
+            al = fuzz.partial_ratio_alignment(t, hay)
+            if al is not None and al.score / 100.0 > best:
+                best = al.score / 100.0
+                where = len(hay[: al.dest_start].split())
+    return best, (where if best >= TITLE_GARBLED else -1)  # a poor alignment locates nothing
+
+
+def fold_keep_colon(text: str | None) -> str:
+    """Like `fold` but the subtitle separators (:, ?, ., ' - ') are kept, to split a title from its subtitle."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9:?.\- ]+", " ", text.lower())
+
+
+def _family_tokens(family: str) -> list[str]:
+    return [t for t in fold(family).split() if t]
+
+
+def author_position(family: str | None, p: Printed) -> int:
+    """The word index where a family name occurs in the string, or -1 ("Baron-Cohen", "von Dawans", "SILVA")."""
+    toks = _family_tokens(family or "")
+    if not toks:
+        return -1
+    idx = _find_sequence(toks, p.tokens)
+    if idx < 0 and len(toks) > 1:
+        compact = "".join(toks)
+        idx = next((i for i, t in enumerate(p.tokens) if t == compact), -1)
+        if idx < 0 and len(toks[-1]) > 2:  # particles dropped or moved: "Cagna, F. D." for "De Cagna"
+            idx = next((i for i, t in enumerate(p.tokens) if t == toks[-1]), -1)
+    return idx
+
+
+def container_in(names: tuple[str | None, ...], hay: tuple[str, ...]) -> bool:
+    """The journal occurs in the words `hay` (the string outside the title), in full or abbreviated
+    (ISO 4 / NLM: "J. Chem. Phys.", "Proc Natl Acad Sci USA"), as an acronym ("PNAS", "JAMA"), or
+    shortened to its leading words."""
+    full = tuple(fold(" ".join(hay)).split())
+    hay = tuple(_tokens(" ".join(hay)))
+    for name in names:
+        want = _tokens(name)
+        if not want:
+            continue
+        if all(t in _STOPWORDS for t in want):  # "A&A": look for the words as they are
+            if _find_sequence(want, full) >= 0:
+                return True
+            continue
+        n = len(want)
+        if any(_is_acronym(tok, want) for tok in hay):
+            return True
+        for i, tok in enumerate(hay):
+            if not _token_pair(tok, want[0], single=n == 1):
+                continue
+            k = 1
+            while k < n and i + k < len(hay) and _token_pair(hay[i + k], want[k], single=False):
+                k += 1
+            substantial = any(len(t) >= 3 for t in hay[i:i + k])
+            if substantial and (k == n or (k >= 2 and k >= CONTAINER_PREFIX_SHARE * n)):
+                return True
+    return False
+
+
+def _is_acronym(token: str, words: list[str]) -> bool:
+    """"pnas" for Proceedings of the National Academy of Sciences (of the USA), "bmj", "jama"."""
+    if len(token) < 3 or len(words) < 3 or not token.isalpha():
+        return False
+    initials = "".join(w[0] for w in words)
+    return initials.startswith(token) and len(token) >= CONTAINER_PREFIX_SHARE * len(words) or initials == token
+
+
+def _token_pair(printed_tok: str, record_tok: str, *, single: bool) -> bool:
+    if printed_tok == record_tok:
+        return True
+    if single:  # a one-word journal ("Neuron", "Nature") must be printed in full or nearly
+        return len(printed_tok) >= 4 and record_tok.startswith(printed_tok) and len(printed_tok) >= 0.6 * len(
+            record_tok)
+    return _abbrev_token_matches(printed_tok, record_tok) or _abbrev_token_matches(record_tok, printed_tok)
+
+
+def string_years(p: Printed) -> set[int]:
+    return {int(m.group(1)) for t in p.tokens if (m := _YEAR_TOKEN_RE.match(t))}
+
+
+def printed_year(ref: ParsedReference, p: Printed) -> int | None:
+    """The year the string gives: the parsed year when it is printed, else a year in brackets."""
+    if ref.year and ref.year in string_years(p):
+        return ref.year
+    m = _PAREN_YEAR_RE.search(p.lower)
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class Found:
+    """Which of a candidate's values occur in the printed string."""
+
+    raw: str = ""
+    title: float = 0.0
+    title_at: int = -1
+    first_author: bool | None = None
+    first_author_anywhere: bool = False
+    authors_found: float | None = None
+    container: bool | None = None
+    year: bool | None = None
+    year_close: bool = False
+    volume: bool | None = None
+    issue: bool | None = None
+    first_page: bool | None = None
+    last_page: bool | None = None
+    doi: bool | None = None
+
+    def missing(self) -> list[str]:
+        names = [("first author", self.first_author), ("journal", self.container), ("year", self.year),
+                 ("volume", self.volume), ("first page", self.first_page)]
+        return [n for n, v in names if v is False] + (["title"] if self.title < TITLE_GARBLED else [])
+
+
+def find_in_string(work: Work, p: Printed) -> Found:
+    """Look each of the candidate's values up in the printed string."""
+    f = Found(raw=p.raw)
+    f.title, f.title_at = title_in(work.title, p)
+    families = [a.family for a in work.authors if a.family]
+    if families:
+        pos = author_position(families[0], p)
+        f.first_author_anywhere = pos >= 0
+        limit = FIRST_AUTHOR_WORDS if f.title_at < 0 else min(FIRST_AUTHOR_WORDS, f.title_at)
+        f.first_author = 0 <= pos <= max(limit, 1)
+        head = f.title_at if f.title_at > 0 else len(p.tokens)
+        found = [author_position(fam, p) for fam in families[:AUTHORS_CHECKED]]
+        f.authors_found = sum(1 for i in found if 0 <= i < head) / len(found)
+    # the other values are looked up outside the title, where the journal, numbers and year are printed
+    rest = p.tokens
+    if f.title >= TITLE_STRONG and f.title_at >= 0:
+        span = len(fold(work.title).split())
+        rest = p.tokens[: f.title_at] + p.tokens[f.title_at + span:]
+    first, last = split_pages(work.pages)
+    rest = rest + _fused_numbers(rest, work, first, last)
+    if work.container_title or work.container_abbrev:
+        f.container = container_in((work.container_title, work.container_abbrev), rest)
+    if work.year:
+        years = {int(m.group(1)) for t in rest if (m := _YEAR_TOKEN_RE.match(t))}
+        candidates = {work.year, *work.other_years}
+        f.year = bool(candidates & years)
+        f.year_close = any(abs(y - c) <= 1 for y in years for c in candidates)
+    if work.volume:  # "20(4)" printed as "204" once the brackets are lost
+        f.volume = value_in(work.volume, rest) or bool(work.issue and value_in(work.volume + work.issue, rest)) or (
+            work.volume.isdigit() and any(t[1:] == work.volume and t[0].isalpha() for t in rest))  # "B133"
+    if work.issue:
+        f.issue = value_in(work.issue, rest)
+    if first:  # a one-digit first page ("1", also an issue or a list number) counts only with its last page
+        f.first_page = value_in(first, rest) and (len(first) > 1 or bool(last and value_in(last, rest)))
+    if last:
+        f.last_page = value_in(last, rest) or value_in(_short_last_page(first, last), rest)
+    if work.doi:
+        # the whole DOI, not the start of a longer one ("10.1073/pnas.1113079108xyz" is another DOI)
+        f.doi = re.search(re.escape(work.doi.lower()) + r"[.,;)\]]*(?:\s|$)", p.lower) is not None
+    return f
+
+
+def _fused_numbers(tokens: tuple[str, ...], work: Work, first: str | None, last: str | None) -> tuple[str, ...]:
+    """The record's numbers inside numbers that lost their separators: "2013;465557" -> 2013, 465, 557;
+    "2018981805" -> 2018, 98, 1805. Only a split into 2 or 3 of the record's own values counts."""
+    values = {v for v in (str(work.year or ""), work.volume or "", work.issue or "", first or "", last or "",
+                          _short_last_page(first, last) if first and last else "") if v and v.isdigit()}
+    if not values:
+        return ()
+    found: list[str] = []
+    for tok in tokens:
+        if not tok.isdigit() or len(tok) < 3 or tok in values:
+            continue
+        for i in range(1, len(tok)):
+            a, b = tok[:i], tok[i:]
+            if a in values and b in values:
+                found += [a, b]
+                break
+            if a in values:
+                for j in range(1, len(b)):
+                    if b[:j] in values and b[j:] in values:
+                        found += [a, b[:j], b[j:]]
+                        break
+    return tuple(found)
+
+
+def _short_last_page(first: str | None, last: str) -> str:
+    """The last page as abbreviated after the first: 1187-1193 -> 93, S156-S161 -> 61."""
+    if not first or len(first) != len(last):
+        return last
+    i = 0
+    while i < len(last) - 1 and first[i] == last[i]:
+        i += 1
+    return last[i:]
+
+
 @dataclass
 class Comparison:
-    """How a cited reference compares with one candidate work."""
+    """How a cited reference compares with one candidate work.
+
+    Each flag combines the two readings of the reference: the parsed field agrees with the
+    record, or the record's value occurs in the printed string. True: agrees; False: the
+    reference gives this field and it differs; None: the reference does not give it.
+    """
 
     work: Work
     title: float
@@ -156,6 +451,7 @@ class Comparison:
     first_page: bool | None
     last_page: bool | None
     doi: bool | None
+    found: Found | None = None
     accepted: bool = False
     confidence: float = 0.0
     reasons: list[str] = field(default_factory=list)
@@ -169,15 +465,24 @@ def _eq(cited: str | None, actual: str | None) -> bool | None:
     return _norm_id(cited) == _norm_id(actual)
 
 
-def compare(ref: ParsedReference, work: Work) -> Comparison:
+def _either(parsed: bool | None, in_string: bool | None) -> bool | None:
+    """Agreement from either reading; a disagreement only when the parsed field disagrees and the
+    record's value is not printed either; nothing when the reference does not give the field."""
+    if parsed or in_string:
+        return True
+    return False if parsed is False else None
+
+
+def compare(ref: ParsedReference, work: Work, raw: str | None = None) -> Comparison:
+    """Compare a reference (its parsed fields and, when given, its printed string) with a candidate."""
     cited_families = [a.family for a in ref.authors]
     actual_families = [a.family for a in work.authors]
     first_author = None
     overlap = None
     if cited_families and actual_families:
         first_author = _family_matches(cited_families[0], actual_families[0])
-        found = sum(1 for c in cited_families if any(_family_matches(c, a) for a in actual_families))
-        overlap = found / len(cited_families)
+        found_names = sum(1 for c in cited_families if any(_family_matches(c, a) for a in actual_families))
+        overlap = found_names / len(cited_families)
     year = None
     year_close = False
     if ref.year and work.year:
@@ -194,12 +499,31 @@ def compare(ref: ParsedReference, work: Work) -> Comparison:
         first_page=_eq(ref.first_page, first), last_page=_eq(ref.last_page, last) if ref.last_page else None,
         doi=(_norm_id(ref.doi) == _norm_id(work.doi)) if ref.doi and work.doi else None,
     )
+    if raw and raw.strip():
+        _add_printed(cmp, find_in_string(work, printed(raw)))
     _decide(ref, cmp)
     return cmp
 
 
+def _add_printed(c: Comparison, f: Found) -> None:
+    c.found = f
+    c.title = max(c.title, f.title)
+    c.first_author = _either(c.first_author, f.first_author)
+    if f.authors_found is not None:
+        c.author_overlap = max(c.author_overlap or 0.0, f.authors_found) if c.author_overlap is not None or \
+            f.authors_found else c.author_overlap
+    c.year = _either(c.year, f.year)
+    c.year_close = c.year_close or f.year_close or bool(c.year)
+    c.container = _either(c.container, f.container)
+    c.volume = _either(c.volume, f.volume)
+    c.issue = _either(c.issue, f.issue)
+    c.first_page = _either(c.first_page, f.first_page)
+    c.last_page = _either(c.last_page, f.last_page) if c.last_page is not None or f.last_page else c.last_page
+    c.doi = True if f.doi else c.doi
+
+
 def _decide(ref: ParsedReference, c: Comparison) -> None:
-    long_title = len(fold(ref.title).split()) >= 6
+    long_title = len(fold(ref.title).split()) >= 6 or (c.found is not None and len(fold(c.work.title).split()) >= 6)
     accepted = False
     if c.title >= TITLE_STRONG and (c.first_author or (c.author_overlap or 0) >= 0.5 or (
             c.container and (c.year or c.volume or c.first_page))):
@@ -210,7 +534,13 @@ def _decide(ref: ParsedReference, c: Comparison) -> None:
             c.volume or c.first_page or c.container):
         accepted = True
     elif c.first_author and c.year and c.volume and c.first_page and (c.container is not False):
-        accepted = True  # journal, volume, page and author identify the article; the title is garbled
+        accepted = True  # journal, volume, page and author identify the article; the title is garbled or absent
+    elif c.container and c.year and c.volume and c.first_page and c.found is not None and (
+            c.found.container and c.found.volume and c.found.first_page):
+        accepted = True  # journal, year, volume and first page printed: the article, whatever the author reads
+    elif c.first_author and c.container and c.volume and c.first_page and c.found is not None and (
+            c.found.first_author and c.found.container and c.found.volume and c.found.first_page):
+        accepted = True  # first author, journal, volume and first page printed: the article, whatever the year
     elif c.doi and (c.title >= 0.6 or c.first_author or (c.year and c.volume)):
         accepted = True  # the cited DOI, confirmed by another field
     c.accepted = accepted
@@ -236,26 +566,77 @@ def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:
         reasons.append(f"volume {w.volume} (cited {ref.volume})")
     if c.first_page is False:
         reasons.append(f"pages {w.pages} (cited {ref.pages})")
+    if c.found is not None and c.found.missing():
+        reasons.append("not in the printed string: " + ", ".join(c.found.missing()))
     return reasons
 
 
+_NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere"}
+
+
+_CONJUNCTION_RE = re.compile(r"^(?:and|e|y|et|und|en|og|och|i)\s+", re.I)
+
+
+def _plausible_surname(name: str, w: Work) -> bool:
+    """A cited name that can be an author the record lacks: not a number, initials, a given name of one of
+    the record's authors, "et al.", a conjunction ("e Du", "und Du") or a word of the journal or title."""
+    bare = _CONJUNCTION_RE.sub("", name.strip())
+    key = family_key(bare)
+    words = fold(bare).split()
+    if len(key) < 3 or not key.isalpha() or key in _NOT_NAMES or len(words) > 3 or _words_of_record(bare, w):
+        return False
+    families = [fold(a.family).split() for a in w.authors]
+    if any(_family_matches(bare, a.family) for a in w.authors) or any(
+            f and words[0] in f for f in families):  # "Kitchin JD" for Kitchin, "Stech B" for Stech
+        return False
+    given = {t for a in w.authors for t in fold(a.given).split()}
+    return key not in given
+
+
+def _words_of_record(name: str, w: Work) -> bool:
+    """A "name" that is a word of the record's journal or title (a journal misread as an author: "J. Chem.")."""
+    words = _tokens(w.container_title) + _tokens(w.container_abbrev) + fold(w.title).split()
+    return all(any(t == x or _abbrev_token_matches(t, x) for x in words) for t in fold(name).split())
+
+
+def _looks_like_title(ref: ParsedReference, w: Work) -> bool:
+    """The parsed title is a title, not the author list, the journal or numbers read as one."""
+    words = fold(ref.title).split()
+    if len(words) < 2:
+        return False
+    names = {t for a in w.authors for t in fold(f"{a.family} {a.given}").split()}
+    names |= set(_tokens(w.container_title)) | set(_tokens(w.container_abbrev))
+    other = [t for t in words if t in names or any(ch.isdigit() for ch in t) or len(t) == 1
+             or t in ("et", "al", "and")]
+    return len(other) < 0.5 * len(words)
+
+
 def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepancy], list[str]]:
+    """The fields the reference really gets wrong: the record's value is not in the printed string (when
+    the string is known) and the reference gives another value. A field it does not give is unchecked."""
     w = c.work
+    f = c.found
     out: list[Discrepancy] = []
     unchecked: list[str] = []
     cited_names = [a.family for a in ref.authors]
     actual_names = [a.family for a in w.authors]
     if cited_names and actual_names:
-        if not c.first_author:
+        first_wrong = not _family_matches(cited_names[0], actual_names[0]) and not (f and f.first_author_anywhere)
+        if first_wrong:
             out.append(Discrepancy("first_author", cited_names[0], actual_names[0]))
         missing = [n for n in cited_names if not any(_family_matches(n, a) for a in actual_names)]
-        if missing and not (len(missing) == 1 and not c.first_author and len(cited_names) == 1):
-            out.append(Discrepancy("authors", cited_names, actual_names))
-        elif not ref.et_al and len(cited_names) < len(actual_names) and c.first_author:
+        if f is not None:
+            p = printed(f.raw)
+            head = f.title_at if f.title_at > 0 else len(p.tokens)
+            missing = [n for n in missing if 0 <= author_position(n, p) < head]
+        # a cited author the record does not have; a shortened list ("et al.", or none) is never one
+        missing = [n for n in missing if _plausible_surname(n, w)]
+        if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
             out.append(Discrepancy("authors", cited_names, actual_names))
     elif cited_names:
         unchecked.append("authors")
-    if ref.title and w.title and c.title < TITLE_DISCREPANT:
+    title_printed = f is not None and f.title >= TITLE_DISCREPANT
+    if ref.title and w.title and c.title < TITLE_DISCREPANT and not title_printed and _looks_like_title(ref, w):
         out.append(Discrepancy("title", ref.title, w.title))
     if ref.container_title:
         if c.container is False:
@@ -275,11 +656,12 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
             out.append(Discrepancy("pages", ref.pages, f"{first}-{last}" if last else first))
         elif c.first_page is None:
             unchecked.append("pages")
-    if ref.year:
-        if c.year is False:
-            out.append(Discrepancy("year", ref.year, w.year))
-        elif c.year is None:
-            unchecked.append("year")
+    cited_year = ref.year if f is None else printed_year(ref, printed(f.raw))
+    if cited_year and w.year:
+        if c.year is False or (f is not None and not f.year and cited_year not in {w.year, *w.other_years}):
+            out.append(Discrepancy("year", cited_year, w.year))
+    elif ref.year:
+        unchecked.append("year")
     if ref.doi and w.doi and c.doi is False:
         out.append(Discrepancy("doi", ref.doi, w.doi))
     if ref.pmid and w.pmid and ref.pmid != w.pmid:

@@ -26,6 +26,7 @@ from typing import Any
 
 from citelens import defaults
 from citelens.errors import LookupFailed
+from citelens.read import strip_list_marker
 from citelens.records import ParsedReference, Resolution
 from citelens.resolve.crossref import CrossrefClient
 from citelens.resolve.doi import normalise_doi
@@ -58,16 +59,51 @@ _NON_SCHOLARLY_RE = re.compile(
 
 
 
+_ARXIV_RE = re.compile(
+    r"(?:\barxiv\s*(?:preprint\s*)?:?\s*|arxiv\.org/(?:abs|pdf)/)((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?)"
+    r"|\b((?:astro-ph|cond-mat|gr-qc|hep-(?:ex|lat|ph|th)|math-ph|nucl-(?:ex|th)|quant-ph|physics|math|cs)"
+    r"(?:\.[A-Z]{2})?/\d{7})\b",
+    re.I,
+)
+# a journal version printed next to the arXiv id: "Phys. Rev. D 54, 1234", "108(50):19937", "vol. 3, pp. 1-9"
+_JOURNAL_VERSION_RE = re.compile(r"\b\d{1,4}\s*(?:\([^()]{1,12}\))?\s*[,:]\s*[A-Za-z]?\d{1,7}\b|\bpp?\.\s*\d|\bvol\.",
+                                 re.I)
+_YEAR_ONLY_RE = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
+
+
+def arxiv_id(raw: str) -> str | None:
+    """The arXiv identifier printed in a reference ("arXiv:1706.03762", "hep-th/9601001"), or None."""
+    m = _ARXIV_RE.search(raw)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def datacite_repository(doi: str | None) -> str | None:
+    """The repository of a DOI registered with DataCite (Zenodo, figshare, arXiv...), or None."""
+    if not doi:
+        return None
+    return defaults.DATACITE_PREFIXES.get(doi.lower().split("/", 1)[0])
+
+
 def skip_reason(ref: ParsedReference, raw: str) -> str | None:
     """Why a reference is not a scholarly work that Crossref or PubMed index, or None."""
+    repository = datacite_repository(ref.doi)
+    if repository and not ref.pmid:
+        return (f"a dataset, software or preprint with a DataCite DOI ({repository}, {ref.doi}): "
+                "Crossref and PubMed do not index it")
     if ref.doi or ref.pmid:
         return None
+    arxiv = arxiv_id(raw)
+    if arxiv:
+        rest = _YEAR_ONLY_RE.sub(" ", _ARXIV_RE.sub(" ", raw))
+        if not _JOURNAL_VERSION_RE.search(rest):
+            return (f"an arXiv preprint (arXiv:{arxiv}) cited without a journal version: Crossref and PubMed "
+                    "do not index arXiv")
     if _NON_SCHOLARLY_RE.search(raw) and not (ref.volume or ref.first_page):
         return "not a scholarly publication (web page, personal communication or similar)"
     if ref.url and not (ref.container_title or ref.volume or ref.first_page):
         return "a web page (URL only, no journal or book): Crossref and PubMed do not index it"
-    if not ref.title and not ref.authors:
-        return "nothing to look up: no title and no authors could be read"
+    if not ref.title and not ref.authors and not ref.container_title and not (ref.volume or ref.first_page):
+        return "nothing to look up: no title, authors or journal could be read"
     return None
 
 
@@ -77,11 +113,14 @@ def _clean_doi(ref: ParsedReference) -> ParsedReference:
     return replace(ref, doi=doi) if doi and doi != ref.doi else ref
 
 
-def _bibliographic_query(raw: str, ref: ParsedReference) -> str:
-    parts = [ref.title or "", " ".join(a.family for a in ref.authors[:3]), ref.container_title or "",
-             str(ref.year or ""), ref.volume or "", ref.first_page or ""]
-    query = " ".join(p for p in parts if p).strip()
-    return (query or raw)[:400]
+def bibliographic_query(raw: str) -> str:
+    """The printed reference as Crossref's `query.bibliographic` (Crossref matches raw citation strings).
+
+    Only the list marker and the line breaks go; nothing is rebuilt from the parsed fields, so a
+    misread field cannot spoil the search.
+    """
+    text = " ".join(strip_list_marker(raw).split())
+    return text[: defaults.BIBLIOGRAPHIC_QUERY_MAX_CHARS]
 
 
 _TITLE_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,}")
@@ -162,7 +201,7 @@ class Resolver:
     def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                         ) -> list[Resolution]:
         report = progress or (lambda stage, done, total: None)
-        states = [ReferenceState(_clean_doi(ref)) for _, ref in refs]
+        states = [ReferenceState(_clean_doi(ref), raw=raw) for raw, ref in refs]
         results: list[Resolution | None] = [None] * len(refs)
         active: list[ReferenceState] = []
         for i, ((raw, ref), st) in enumerate(zip(refs, states, strict=True)):
@@ -217,7 +256,7 @@ class Resolver:
         def search(st: ReferenceState) -> None:
             st.consult("Crossref bibliographic search")
             try:
-                items = self.crossref.search(_bibliographic_query("", st.ref))
+                items = self.crossref.search(bibliographic_query(st.raw))
             except LookupFailed as exc:
                 st.failures.append(f"Crossref search failed: {exc}")
                 items = []

@@ -22,6 +22,7 @@ class ReferenceState:
     """What is known about one reference while it is being resolved."""
 
     ref: ParsedReference
+    raw: str = ""  # the reference as printed: every candidate is also checked against it
     works: dict[str, Work] = field(default_factory=dict)  # candidate key -> work
     consulted: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -40,7 +41,7 @@ class ReferenceState:
         self.works[key] = work
 
     def evaluate(self) -> None:
-        self.comparisons = sorted((compare(self.ref, w) for w in self.works.values()),
+        self.comparisons = sorted((compare(self.ref, w, self.raw) for w in self.works.values()),
                                   key=lambda c: c.confidence, reverse=True)
         self.accepted = [c for c in self.comparisons if c.accepted]
         self.best = self.accepted[0] if self.accepted else None
