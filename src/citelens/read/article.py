@@ -57,22 +57,25 @@ class Block:
         return " ".join(s.strip() for s in self.lines)
 
 
-def read_article_text(path: str | Path) -> tuple[str, str]:
-    """Read an article as UTF-8 text; return (text, sha256). Bad files raise ArticleError."""
-    p = Path(path)
-    if not p.exists():
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an input file; a missing, directory, too large or unreadable file raises ArticleError."""
+    if not path.exists():
         raise ArticleError(f"{path}: no such file")
-    if p.is_dir():
+    if path.is_dir():
         raise ArticleError(f"{path}: is a directory, not an article file")
     try:
-        size = p.stat().st_size
+        size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(
-                f"{path}: {size / 1e6:.1f} MB is too large for an article (limit {MAX_ARTICLE_BYTES // 10**6} MB)"
-            )
-        data = p.read_bytes()
+                f"{path}: {size / 1e6:.1f} MB is too large for an article (limit {MAX_ARTICLE_BYTES // 10**6} MB)")
+        return path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_article_text(path: str | Path) -> tuple[str, str]:
+    """Read an article as UTF-8 text; return (text, sha256). Bad files raise ArticleError."""
+    data = read_bytes(Path(path))
     if b"\x00" in data[:65536]:
         raise ArticleError(f"{path}: binary file, not a text article")
     try:

@@ -13,8 +13,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from citelens.defaults import MAX_ARTICLE_BYTES
 from citelens.errors import ArticleError
+from citelens.read.article import read_bytes
 from citelens.records import Article
 
 PDF_SUFFIXES = {".pdf"}
@@ -56,21 +56,6 @@ def sniff(data: bytes, suffix: str) -> str:
     if suffix in CSL_SUFFIXES or (head[:1] in (b"[", b"{") and b'"type"' in head and b'"title"' in data[:65536]):
         return "csljson"
     return "text"
-
-
-def read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise ArticleError(f"{path}: no such file")
-    if path.is_dir():
-        raise ArticleError(f"{path}: is a directory, not an article file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(
-                f"{path}: {size / 1e6:.1f} MB is too large for an article (limit {MAX_ARTICLE_BYTES // 10**6} MB)")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def read_data(data: bytes, kind: str, name: str, *, require_references: bool = True) -> Article:
