@@ -222,6 +222,33 @@ def _fail_on(value: str | None, default: str) -> str:
 
 
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar: only the final summary.")
+jobs_option = click.option("--jobs", type=click.IntRange(1, 32), default=None,
+                          help="Lookups in parallel [default: 6, or jobs in the config file].")
+
+
+def cache_options(func: F) -> F:
+    """--offline, --refresh and --cache-dir: how every command that looks references up uses the cache."""
+    for option in reversed([
+        click.option("--offline", is_flag=True,
+                     help="Use only cached responses; a miss leaves the reference unresolved."),
+        click.option("--refresh", is_flag=True,
+                     help="Refetch every response and re-check every reference (a failed refetch keeps the "
+                          "stored verdict)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Response cache folder (default: $CITELENS_CACHE_DIR, the checkout's cache/, or the "
+                          "user cache)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def report_options(func: F) -> F:
+    """--report and --jsonl, for check and batch alike."""
+    func = click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
+                        help="Write JSON Lines: one reference per line ('-' for stdout).")(func)
+    return click.option("--report", "report_path", type=click.Path(dir_okay=False),
+                        help="Write a report: .html (self-contained, for a browser), .md, .csv, .json (the "
+                             "per-article reports) or .jsonl.")(func)
 
 
 def _fail_statuses(fail_on: str) -> tuple[str, ...]:
@@ -277,18 +304,11 @@ def _on_terminal(quiet: bool) -> bool:
 @cli.command(epilog=EXIT_CODES_HELP)
 @article_arg
 @db_option
-@click.option("--offline", is_flag=True, help="Use only cached responses; a miss leaves the reference unresolved.")
-@click.option("--refresh", is_flag=True,
-              help="Refetch every response and re-check every reference (a failed refetch keeps the stored verdict).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Response cache folder (default: $CITELENS_CACHE_DIR, the checkout's cache/, or the user cache).")
+@cache_options
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the JSON report to this file ('-' for stdout).")
-@click.option("--jobs", type=click.IntRange(1, 32), default=None, help="Lookups in parallel [default: 6].")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write a report: .html (self-contained, for a browser), .md, .csv, .json or .jsonl.")
-@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write JSON Lines: one reference per line ('-' for stdout).")
+@jobs_option
+@report_options
 @fail_on_option("")
 @quiet_option
 def check(article: str | None, db_path: str, offline: bool, refresh: bool, cache_dir: Path | None,
@@ -355,9 +375,7 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
               help="Where to write the corrected bibliography.")
 @click.option("--dry-run", is_flag=True, help="Print a diff of what would change and write nothing.")
 @db_option
-@click.option("--offline", is_flag=True, help="Use only cached responses.")
-@click.option("--refresh", is_flag=True, help="Refetch and re-check everything.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
+@cache_options
 @friendly_errors
 def fix(bibliography: Path, output: str, dry_run: bool, db_path: str, offline: bool, refresh: bool,
         cache_dir: Path | None) -> None:
@@ -392,14 +410,9 @@ def fix(bibliography: Path, output: str, dry_run: bool, db_path: str, offline: b
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--jobs", type=click.IntRange(1, 32), default=6, show_default=True, help="Lookups in parallel.")
-@click.option("--offline", is_flag=True, help="Use only cached responses.")
-@click.option("--refresh", is_flag=True, help="Refetch and re-check everything (a failed refetch keeps the verdict).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Response cache folder.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Write a report: .json (list of per-article reports), .md, .csv, .html or .jsonl.")
-@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write JSON Lines: one reference per line.")
+@jobs_option
+@cache_options
+@report_options
 @fail_on_option("not_found,retracted")
 @quiet_option
 @click.option("-v", "--verbose", is_flag=True, help="Log each step on stderr (what was read, looked up, resolved).")

@@ -76,18 +76,23 @@ def read_bytes(path: Path) -> bytes:
 def read_article_text(path: str | Path) -> tuple[str, str]:
     """Read an article as UTF-8 text; return (text, sha256). Bad files raise ArticleError."""
     data = read_bytes(Path(path))
+    return decode_text(data, str(path)), hashlib.sha256(data).hexdigest()
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """The bytes of a text input as a string; binary, non-UTF-8 or empty input raises ArticleError."""
     if b"\x00" in data[:65536]:
-        raise ArticleError(f"{path}: binary file, not a text article")
+        raise ArticleError(f"{name}: binary file, not a text article")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
         ) from None
     if not text.strip():
-        raise ArticleError(f"{path}: empty file")
-    return text, hashlib.sha256(data).hexdigest()
+        raise ArticleError(f"{name}: empty file")
+    return text
 
 
 def _is_table_line(line: str) -> bool:

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from citelens.errors import ArticleError
-from citelens.read.article import read_bytes
+from citelens.read.article import decode_text, read_bytes
 from citelens.records import Article
 
 PDF_SUFFIXES = {".pdf"}
@@ -80,22 +80,8 @@ def read_data(data: bytes, kind: str, name: str, *, require_references: bool = T
         raise ArticleError(f"{name}: binary file, not an article (PDF, Word, HTML, JATS, text or a bibliography)")
     from citelens.read.article import parse_article
 
-    text = _decode(data, name)
+    text = decode_text(data, name)
     return parse_article(text, name, hashlib.sha256(data).hexdigest(), require_references=require_references)
-
-
-def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:65536]:
-        raise ArticleError(f"{name}: binary file, not a text article")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ArticleError(
-            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8") from None
-    if not text.strip():
-        raise ArticleError(f"{name}: empty file")
-    return text
 
 
 def load_document(spec: str | Path, *, require_references: bool = True) -> Article:

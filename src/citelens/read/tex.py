@@ -48,11 +48,11 @@ def _bibitems(body: str) -> list[tuple[str, str]]:
 
 
 def read_tex(path: str | Path) -> Article:
-    from citelens.read.formats import _decode, read_bytes
+    from citelens.read.article import decode_text, read_bytes
 
     p = Path(path)
     data = read_bytes(p)
-    text = _decode(data, str(p))
+    text = decode_text(data, str(p))
     text = re.sub(r"(?<!\\)%.*", "", text)  # comments
     begin = text.find("\\begin{document}")
     end = text.find("\\end{document}")
