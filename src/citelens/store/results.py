@@ -35,9 +35,12 @@ class ResultColumns(Database):
     def mark_checked(self, article_id: int) -> None:
         self.db["articles"].update(article_id, {"checked_at": utc_now()})
 
-    def save_assessments(self, article_id: int, assessments: dict[str, Assessment]) -> None:
-        """Write each claim's automatic status, links and evidence (never the reviewer's verdict)."""
+    def save_assessments(self, article_id: int, assessments: dict[str, Assessment], *,
+                         key: str | None = None) -> None:
+        """Write each claim's automatic status, links and evidence (never the reviewer's verdict), and `key`
+        (what they were computed from: see `ArticleTables.assessed_key`), in one transaction."""
         with self._transaction():
+            self.db["articles"].update(article_id, {"assessed_key": key})
             for claim_id, a in assessments.items():
                 self.db["claims"].update((article_id, claim_id), {
                     "status": a.status, "links": to_json(a.links), "notes": to_json(a.notes),
