@@ -441,7 +441,9 @@ def _run_batch(paths: list[str], db_path: str, jobs: int | None, offline: bool, 
     fail_statuses = _fail_statuses(_fail_on(fail_on, "not_found,retracted"))
     fmt = report_format(report_path) if report_path else None
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
-    store = lambda: Store(db_path)  # noqa: E731 - opened only when some input is usable
+    from citelens.store import StoreOpener
+
+    store = StoreOpener(db_path)  # opened only when some input is usable (or if it exists: to reuse what it holds)
     stats = Stats()
     log = (lambda line: click.echo(f"citelens: {line}", err=True)) if verbose else None
     if _on_terminal(quiet):
