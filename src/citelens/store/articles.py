@@ -76,6 +76,8 @@ class ArticleTables(Database):
     def _save_references(self, article_id: int, references: list[Reference]) -> None:
         old = {r["ref_index"]: r["raw_key"] for r in self.db.query(
             "select ref_index, raw_key from [references] where article_id = ?", [article_id])}
+        same: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for ref in references:
             key = raw_key(ref.raw)
             row: dict[str, Any] = {
@@ -85,7 +87,13 @@ class ArticleTables(Database):
             if old.get(ref.index) != key:  # a changed reference loses its old verdict
                 row.update({"status": None, "confidence": None, "match": None, "discrepancies": None,
                             "notes": None, "candidates": None, "checked_at": None})
-            self.db["references"].upsert(row, pk=("article_id", "ref_index"), alter=True)
+                changed.append(row)
+            else:
+                same.append(row)
+        # two bulk upserts, each of rows with the same columns (an unchanged reference keeps its verdict)
+        for rows in (same, changed):
+            if rows:
+                self.db["references"].upsert_all(rows, pk=("article_id", "ref_index"), alter=True)
         self.db.execute("delete from [references] where article_id = ? and ref_index > ?",
                         [article_id, len(references)])
 
