@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -84,17 +83,37 @@ def _bucket(api: str, route: str) -> str:
     return "crossref-single" if route.startswith("/works/") else "crossref-list"
 
 
-def _run(article: Path, db: Path, cache: Path, report: Path, standin: StandIn, scale: float) -> float:
-    env = {**os.environ, "CITELENS_CROSSREF_URL": standin.crossref_url, "CITELENS_EUTILS_URL": standin.eutils_url,
+LAST: dict[str, float] = {}  # CPU seconds and peak RSS (MB) of the last child
+
+
+def _child(args: list[str], env: dict[str, str]) -> float:
+    """Run citelens as its own process; wall seconds (CPU and peak RSS of that child in LAST)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "citelens.cli", *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    LAST.update(cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss / 1024)
+    return time.perf_counter() - start
+
+
+def _env(cache: Path, standin: StandIn | None, scale: float = 1.0, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "CITELENS_CROSSREF_URL": standin.crossref_url if standin else "http://127.0.0.1:9",
+           "CITELENS_EUTILS_URL": standin.eutils_url if standin else "http://127.0.0.1:9",
            "CITELENS_MAILTO": "bench@example.org", "CITELENS_CACHE_DIR": str(cache),
-           "CITELENS_RATE_SCALE": str(scale)}
+           "CITELENS_RATE_SCALE": str(scale), **extra}
     env.pop("CITELENS_CROSSREF_RPS", None)
     env.pop("CITELENS_EUTILS_RPS", None)
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "citelens.cli", "batch", str(article), "--db", str(db), "--report",
-                    str(report), "--fail-on", "retracted"], env=env, check=False, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return env
+
+
+def _run(article: Path, db: Path, cache: Path, report: Path, standin: StandIn, scale: float) -> float:
+    return _child(["batch", str(article), "--db", str(db), "--report", str(report), "--fail-on", "retracted"],
+                  _env(cache, standin, scale))
+
+
+def _child_figures() -> str:
+    return f"CPU {LAST['cpu']:.2f} s, peak RSS {LAST['rss']:.0f} MB"
 
 
 def _statuses(report: Path) -> dict[str, int]:
@@ -146,9 +165,8 @@ def bench_lookups(n: int, scale: float, latency: float) -> None:
         article = tmp / f"review-{n}.md"
         article.write_text(text, encoding="utf-8")
         standin.reset_counts()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         cold = _run(article, tmp / "cold.db", tmp / "cache", tmp / "cold.json", standin, scale)
-        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        peak_mb = LAST["rss"]
         counts = {k: 0 for k in LIMITS}
         for record in standin.requests:
             counts[_bucket(record.api, record.route)] += 1
@@ -165,7 +183,70 @@ def bench_lookups(n: int, scale: float, latency: float) -> None:
         standin.reset_counts()
         warm = _run(article, tmp / "warm.db", tmp / "cache", tmp / "warm.json", standin, scale)
         print(f"lookups {n:>6} references, warm (fresh database, same cache): {warm:.2f} s, "
-              f"{standin.count()} requests; stages in process: {_stages(article, tmp / 'cache', standin, tmp)}")
+              f"{standin.count()} requests, {_child_figures()}; "
+              f"stages in process: {_stages(article, tmp / 'cache', standin, tmp)}")
+        standin.reset_counts()
+        again = _run(article, tmp / "warm.db", tmp / "cache", tmp / "again.json", standin, scale)
+        same = json.loads((tmp / "again.json").read_text())[0]["references"] == \
+            json.loads((tmp / "warm.json").read_text())[0]["references"]
+        print(f"lookups {n:>6} references, re-check (same database, same cache): {again:.2f} s, "
+              f"{standin.count()} requests, {_child_figures()}; same verdicts as the warm run: {same}")
+
+
+def bench_recheck(n: int) -> None:
+    """A re-check of a checked review of `n` references (no stand-in: every reference has its verdict).
+
+    The database is filled in process the way `citelens batch` fills it (read, stored with the read key,
+    each reference resolved to its record, claims assessed); then `citelens batch` runs on it twice."""
+    from citelens.pipeline import assess_claims, save_loaded
+    from citelens.read import load_input
+    from citelens.store import Store
+
+    records, refs, text = review_article(n)
+    by_title = {r["title"]: r for r in records}
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        article = tmp / f"review-{n}.md"
+        article.write_text(text, encoding="utf-8")
+        start = time.process_time()
+        store = Store(tmp / "r.db")
+        article_id = save_loaded(store, load_input(article))
+        items = []
+        for sref in store.load(article_id).references:
+            record = by_title.get(sref.reference.parsed.title or "")
+            res = Resolution("verified", 1.0, match=_work(record)) if record else Resolution("not_found", 0.9)
+            items.append((article_id, sref.reference.index, res))
+        store.save_resolutions(items)
+        assess_claims(store, article_id)
+        store.mark_checked(article_id)
+        fill = time.process_time() - start
+        env = _env(tmp / "cache", None)
+        args = ["batch", str(article), "--db", str(tmp / "r.db"), "--report", str(tmp / "r.json"), "--offline"]
+        runs = []
+        for _ in range(2):
+            wall = _child(args, env)
+            runs.append(f"{wall:.2f} s wall, {_child_figures()}")
+        print(f"re-check {n:>6} references ({len(items)} verdicts, database filled in {fill:.1f} s CPU): "
+              + "; ".join(runs))
+
+
+def bench_articles(count: int, refs: int) -> None:
+    """`citelens batch --offline` over `count` small articles of `refs` references each (an empty cache:
+    every reference ends `unresolved`, no request): peak RSS of the child, which should not grow with `count`."""
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        folder = tmp / "articles"
+        folder.mkdir()
+        for k in range(count):
+            _, _, text = review_article(refs, seed=10_000 + k)
+            (folder / f"article-{k:05d}.md").write_text(text.replace("# A synthetic review", f"# Review {k}: a review"),
+                                                        encoding="utf-8")
+        env = _env(tmp / "cache", None)
+        wall = _child(["batch", str(folder), "--db", str(tmp / "b.db"), "--report", str(tmp / "b.jsonl"),
+                       "--offline", "--fail-on", "retracted"], env)
+        lines = sum(1 for _ in (tmp / "b.jsonl").open(encoding="utf-8")) if (tmp / "b.jsonl").exists() else 0
+        print(f"articles {count:>6} x {refs} references, offline batch: {wall:.1f} s wall, {_child_figures()}; "
+              f"{lines} report lines")
 
 
 def main() -> None:
@@ -174,11 +255,18 @@ def main() -> None:
     parser.add_argument("--lookup-sizes", default="100,1000", help="review sizes for the lookups part ('' skips)")
     parser.add_argument("--scale", type=float, default=10.0, help="the stand-in's and citelens's limits times this")
     parser.add_argument("--latency", type=float, default=0.1, help="stand-in latency at scale 1 (seconds)")
+    parser.add_argument("--recheck-sizes", default="", help="review sizes for a re-check of a checked database")
+    parser.add_argument("--articles", default="", help="article counts for a batch of small articles ('200,2000')")
+    parser.add_argument("--article-refs", type=int, default=5, help="references per small article")
     args = parser.parse_args()
     for n in (int(x) for x in args.sizes.split(",") if x):
         bench_links(n)
     for n in (int(x) for x in args.lookup_sizes.split(",") if x):
         bench_lookups(n, args.scale, args.latency)
+    for n in (int(x) for x in args.recheck_sizes.split(",") if x):
+        bench_recheck(n)
+    for n in (int(x) for x in args.articles.split(",") if x):
+        bench_articles(n, args.article_refs)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import Any
 
 from citelens.errors import CitelensError
 from citelens.output import build_report
-from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known
+from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known, load_stored_or_read, save_loaded
 from citelens.read import collect_paths, load_input
 from citelens.read.inputs import skipped_files
 from citelens.resolve import Stats, stage_fraction
@@ -71,10 +71,11 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     paths, result.errors = collect_paths(specs)
     result.skipped = skipped_files(specs)
     article_ids: list[int] = []
-    usable = []
+    # one input at a time: read (or found unchanged in the database), stored, let go
+    opened: Store | None = store if isinstance(store, Store) else getattr(store, "existing", lambda: None)()
     for path, explicit in paths:
         try:
-            loaded = load_input(path)
+            loaded, article_id = load_stored_or_read(path, opened, load_input)
         except CitelensError as exc:
             # a file named on the command line must be usable; one found in a folder may be a README
             if explicit:
@@ -83,33 +84,40 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
                 result.skipped.append(f"{exc}; skipped")
             continue
         result.warnings.extend(loaded.warnings)
-        usable.append((path, loaded))
-    if not usable:
-        return result
-    if not isinstance(store, Store):
-        store = store()
-    for path, loaded in usable:
-        article_ids.append(store.save_article(loaded.article))
+        if opened is None:
+            opened = store if isinstance(store, Store) else store()
+        if article_id is None:
+            article_id = save_loaded(opened, loaded)
+        article_ids.append(article_id)
         say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
             f"{len(loaded.article.claims)} claims")
+        del loaded
+    if opened is None:
+        return result
+    store = opened
 
     # one list of unique references still without a verdict, across all inputs
     pending: dict[str, list[tuple[int, int]]] = {}
     parsed_by_key: dict[str, tuple[str, Any]] = {}
-    done_by_key: dict[str, Any] = {}
+    done_by_key: dict[str, tuple[int, int]] = {}  # a place where the reference has its verdict
     stored_by_place: dict[tuple[int, int], Any] = {}
     for article_id in article_ids:
-        for sref in store.load(article_id).references:
+        for sref in store.load_references(article_id):
             key = raw_key(sref.reference.raw)
-            stored_by_place[(article_id, sref.reference.index)] = sref.resolution
             if sref.resolution is not None and sref.resolution.status != "unresolved" and not settings.refresh:
-                done_by_key.setdefault(key, sref.resolution)
+                done_by_key.setdefault(key, (article_id, sref.reference.index))
                 continue
+            stored_by_place[(article_id, sref.reference.index)] = sref.resolution
             pending.setdefault(key, []).append((article_id, sref.reference.index))
             parsed_by_key.setdefault(key, (sref.reference.raw, sref.reference.parsed))
     # a reference resolved for another article is copied, not looked up again
-    store.save_resolutions([(article_id, index, done_by_key[key]) for key in [k for k in pending if k in done_by_key]
-                            for article_id, index in pending.pop(key)])
+    copies = []
+    for key in [k for k in pending if k in done_by_key]:
+        resolution = store.load_resolution(*done_by_key[key])
+        if resolution is None:
+            continue
+        copies.extend((article_id, index, resolution) for article_id, index in pending.pop(key))
+    store.save_resolutions(copies)
     keys = list(pending)
     result.unique_references = len(keys) + len(done_by_key)
     result.looked_up = len(keys)

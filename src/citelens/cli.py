@@ -325,18 +325,20 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
                report_path: str | None = None, jsonl_path: str | None = None) -> int:
     from citelens.output import report_format
     from citelens.output.terminal import print_report
-    from citelens.pipeline import check_article
+    from citelens.pipeline import check_article, read_for_check
     from citelens.resolve import Stats, stage_fraction
     from citelens.settings import Settings
+    from citelens.store import StoreOpener
 
     _refuse_contradictions(offline, refresh)
     fail_statuses = _fail_statuses(_fail_on(fail_on, ""))
     path = article or default_article()
-    parsed = load_article(path)
+    store = StoreOpener(db_path)  # opened only once the input is known to be usable (or if it exists)
+    loaded, article_id = read_for_check(path, store)
+    parsed = loaded.article
     if report_path:
         report_format(report_path)  # a bad extension fails before anything is stored
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
-    store = lambda: Store(db_path)  # noqa: E731 - opened only once the input is known to be usable
     stats = Stats()
     if _on_terminal(quiet):
         from rich.console import Console
@@ -346,12 +348,12 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
         total = len(parsed.references)
         with run_progress(Console(stderr=True), lambda: sum(stats.requests.values()), articles=1,
                           references=total) as bar:
-            result = check_article(path, store, settings, article=parsed, stats=stats,
+            result = check_article(path, store, settings, loaded=loaded, stats=stats, article_id=article_id,
                                    progress=lambda stage, done, n: bar.references(
                                        total * stage_fraction(stage, done, n), total))
             bar.articles(1, 1)
     else:
-        result = check_article(path, store, settings, article=parsed, stats=stats)
+        result = check_article(path, store, settings, loaded=loaded, stats=stats, article_id=article_id)
     if json_path == "-" or jsonl_path == "-":
         if json_path == "-":
             click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
@@ -439,7 +441,9 @@ def _run_batch(paths: list[str], db_path: str, jobs: int | None, offline: bool, 
     fail_statuses = _fail_statuses(_fail_on(fail_on, "not_found,retracted"))
     fmt = report_format(report_path) if report_path else None
     settings = Settings.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir, jobs=jobs)
-    store = lambda: Store(db_path)  # noqa: E731 - opened only when some input is usable
+    from citelens.store import StoreOpener
+
+    store = StoreOpener(db_path)  # opened only when some input is usable (or if it exists: to reuse what it holds)
     stats = Stats()
     log = (lambda line: click.echo(f"citelens: {line}", err=True)) if verbose else None
     if _on_terminal(quiet):

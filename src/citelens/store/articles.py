@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,19 +27,28 @@ from citelens.records import (
 from citelens.store.database import Database, to_json, utc_now
 
 
+def _stored_path(path: str) -> str:
+    return str(Path(path).resolve()) if not path.startswith("<") else path
+
+
 class ArticleTables(Database):
     """The articles, claims and references tables."""
 
-    def save_article(self, article: Article) -> int:
-        """Insert or update an article with its claims and references; return its id."""
-        path = str(Path(article.path).resolve()) if not article.path.startswith("<") else article.path
+    def save_article(self, article: Article, *, read_key: str | None = None,
+                     read_info: dict[str, Any] | None = None) -> int:
+        """Insert or update an article with its claims and references; return its id.
+
+        `read_key` names the code that read it (see `stored_input`), `read_info` what else reading gave.
+        """
+        path = _stored_path(article.path)
         with self._transaction():
             rows = list(self.db.query("select id from articles where path = ?", [path]))
             if not rows:
                 rows = list(self.db.query(
                     "select id from articles where sha256 = ? order by id limit 1", [article.sha256]
                 ))
-            values = {"path": path, "title": article.title, "sha256": article.sha256, "ingested_at": utc_now()}
+            values = {"path": path, "title": article.title, "sha256": article.sha256, "ingested_at": utc_now(),
+                      "read_key": read_key, "read_info": to_json(read_info) if read_info is not None else None}
             if rows:
                 article_id = rows[0]["id"]
                 self.db["articles"].update(article_id, values)
@@ -66,6 +76,8 @@ class ArticleTables(Database):
     def _save_references(self, article_id: int, references: list[Reference]) -> None:
         old = {r["ref_index"]: r["raw_key"] for r in self.db.query(
             "select ref_index, raw_key from [references] where article_id = ?", [article_id])}
+        same: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for ref in references:
             key = raw_key(ref.raw)
             row: dict[str, Any] = {
@@ -75,9 +87,60 @@ class ArticleTables(Database):
             if old.get(ref.index) != key:  # a changed reference loses its old verdict
                 row.update({"status": None, "confidence": None, "match": None, "discrepancies": None,
                             "notes": None, "candidates": None, "checked_at": None})
-            self.db["references"].upsert(row, pk=("article_id", "ref_index"), alter=True)
+                changed.append(row)
+            else:
+                same.append(row)
+        # two bulk upserts, each of rows with the same columns (an unchanged reference keeps its verdict)
+        for rows in (same, changed):
+            if rows:
+                self.db["references"].upsert_all(rows, pk=("article_id", "ref_index"), alter=True)
         self.db.execute("delete from [references] where article_id = ? and ref_index > ?",
                         [article_id, len(references)])
+
+    def stored_input(self, path: str, sha256: str, read_key: str) -> tuple[int, Article, dict[str, Any]] | None:
+        """The article stored for the file `path` if it was read from the same bytes (`sha256`) by the same
+        code (`read_key`): its id, the `Article` as reading would give it again, and its `read_info`.
+        None when it must be read again. Marks it ingested now."""
+        rows = list(self.db.query("select * from articles where path = ? and sha256 = ?", [_stored_path(path), sha256]))
+        if not rows or rows[0].get("read_key") != read_key or not rows[0].get("read_info"):
+            return None
+        row = rows[0]
+        info = json.loads(row["read_info"])
+        claims = [self._claim_from_row(r, None).claim for r in self.db.query(
+            "select * from claims where article_id = ? order by position", [row["id"]])]
+        refs = [Reference(index=r["ref_index"], raw=r["raw"], parsed=ParsedReference.from_dict(json.loads(r["parsed"])),
+                          line=r["line"] or 0)
+                for r in self.db.query("select ref_index, raw, parsed, line from [references] where article_id = ? "
+                                       "order by ref_index", [row["id"]])]
+        article = Article(path=path, title=row["title"], sha256=sha256, claims=claims, references=refs,
+                          sections=list(info.get("sections", [])))
+        with self._transaction():
+            self.db["articles"].update(row["id"], {"ingested_at": utc_now()})
+        return int(row["id"]), article, info
+
+    def assessment_inputs(self, article_id: int) -> str:
+        """A digest of everything the claim assessments of an article are computed from in the database:
+        its claims, and its references with their verdicts and matched works."""
+        digest = hashlib.sha256()
+        for row in self.db.conn.execute(
+                "select id, position, section, text, kind, table_headers, cells, cues from claims "
+                "where article_id = ? order by position, id", [article_id]):
+            digest.update(to_json(list(row)).encode())
+        digest.update(b"\x00references\x00")
+        for row in self.db.conn.execute(
+                "select ref_index, raw, parsed, status, confidence, match, discrepancies, notes, candidates "
+                "from [references] where article_id = ? order by ref_index", [article_id]):
+            digest.update(to_json(list(row)).encode())
+        return digest.hexdigest()
+
+    def assessed_key(self, article_id: int) -> str | None:
+        """The key stored with the article's claim assessments (`save_assessments`), if all claims have one."""
+        rows = list(self.db.query("select assessed_key from articles where id = ?", [article_id]))
+        if not rows or not rows[0].get("assessed_key"):
+            return None
+        unassessed = self.db.conn.execute("select count(*) from claims where article_id = ? and status is null",
+                                          [article_id]).fetchone()[0]
+        return None if unassessed else str(rows[0]["assessed_key"])
 
     def list_articles(self) -> list[dict[str, Any]]:
         return list(self.db.query(
@@ -125,6 +188,17 @@ class ArticleTables(Database):
         if not rows:
             raise InputError(f"no article {text!r} in the database")
         return int(rows[0]["id"])
+
+    def load_references(self, article_id: int) -> list[StoredReference]:
+        """The article's references with their verdicts (what `load` gives, without the claims)."""
+        return [self._reference_from_row(r) for r in self.db.query(
+            "select * from [references] where article_id = ? order by ref_index", [article_id])]
+
+    def load_resolution(self, article_id: int, index: int) -> Resolution | None:
+        """The stored verdict of one reference."""
+        rows = list(self.db.query("select * from [references] where article_id = ? and ref_index = ?",
+                                  [article_id, index]))
+        return self._reference_from_row(rows[0]).resolution if rows else None
 
     def load(self, article_id: int) -> StoredArticle:
         row = self.db["articles"].get(article_id)

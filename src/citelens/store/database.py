@@ -21,6 +21,11 @@ import sqlite_utils
 from citelens.errors import InputError, StoreError
 
 SCHEMA_VERSION = 1
+ARTICLE_EXTRA_COLUMNS = (
+    "read_key",  # fingerprint of the code that read the stored claims and references (None: re-read)
+    "read_info",  # JSON: what reading the input gave besides them (kind, warnings, sections)
+    "assessed_key",  # fingerprint of the claims, the verdicts and the code behind the stored assessments
+)
 
 
 def _set_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
@@ -80,11 +85,28 @@ class Database:
         db = self.db
         try:
             if {"articles", "claims", "references", "works", "verdicts", "meta"} <= set(db.table_names()):
+                self._add_columns()
                 return
             with self._transaction():  # two first runs at once: one creates, the other waits
                 self._create_tables()
+            self._add_columns()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the database is not usable: {exc}") from None
+
+    def _add_columns(self) -> None:
+        """Columns added after schema version 1 (nullable, so older databases read as before)."""
+        have = {c.name for c in self.db["articles"].columns}
+        missing = [c for c in ARTICLE_EXTRA_COLUMNS if c not in have]
+        if not missing:
+            return
+        try:
+            with self._transaction():
+                have = {c.name for c in self.db["articles"].columns}  # another process may have added them
+                for column in missing:
+                    if column not in have:
+                        self.db.execute(f"alter table articles add column [{column}] text")
+        except (StoreError, sqlite3.OperationalError):
+            pass  # a read-only database: it is read as before, and nothing is reused from it
 
     def _create_tables(self) -> None:
         db = self.db

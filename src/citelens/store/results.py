@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from citelens.records import Assessment, Resolution
 from citelens.store.database import Database, to_json, utc_now
 
@@ -14,32 +16,36 @@ class ResultColumns(Database):
 
     def save_resolutions(self, items: list[tuple[int, int, Resolution]]) -> None:
         """Write many verdicts in one transaction (all or none)."""
+        now = utc_now()
+        works: dict[str, tuple[Any, ...]] = {}
+        rows = []
+        for article_id, index, resolution in items:
+            match = resolution.match
+            record = to_json(match.to_dict()) if match is not None else None
+            if match is not None:
+                key = f"doi:{match.doi}" if match.doi else f"pmid:{match.pmid}"
+                works[key] = (key, match.doi, match.pmid, record, now)
+            rows.append((resolution.status, resolution.confidence, record,
+                         to_json([d.to_dict() for d in resolution.discrepancies]), to_json(resolution.notes),
+                         to_json(resolution.candidates), now, article_id, index))
         with self._transaction():
-            for article_id, index, resolution in items:
-                self._write_resolution(article_id, index, resolution)
-
-    def _write_resolution(self, article_id: int, index: int, resolution: Resolution) -> None:
-        match = resolution.match
-        if match is not None:
-            key = f"doi:{match.doi}" if match.doi else f"pmid:{match.pmid}"
-            self.db["works"].upsert({"key": key, "doi": match.doi, "pmid": match.pmid,
-                                     "record": to_json(match.to_dict()), "updated_at": utc_now()}, pk="key")
-        self.db["references"].update((article_id, index), {
-            "status": resolution.status, "confidence": resolution.confidence,
-            "match": to_json(match.to_dict()) if match else None,
-            "discrepancies": to_json([d.to_dict() for d in resolution.discrepancies]),
-            "notes": to_json(resolution.notes), "candidates": to_json(resolution.candidates),
-            "checked_at": utc_now(),
-        })
+            conn = self.db.conn
+            conn.executemany("insert into works (key, doi, pmid, record, updated_at) values (?, ?, ?, ?, ?) "
+                             "on conflict(key) do update set doi = excluded.doi, pmid = excluded.pmid, "
+                             "record = excluded.record, updated_at = excluded.updated_at", list(works.values()))
+            conn.executemany("update [references] set status = ?, confidence = ?, match = ?, discrepancies = ?, "
+                             "notes = ?, candidates = ?, checked_at = ? where article_id = ? and ref_index = ?", rows)
 
     def mark_checked(self, article_id: int) -> None:
         self.db["articles"].update(article_id, {"checked_at": utc_now()})
 
-    def save_assessments(self, article_id: int, assessments: dict[str, Assessment]) -> None:
-        """Write each claim's automatic status, links and evidence (never the reviewer's verdict)."""
+    def save_assessments(self, article_id: int, assessments: dict[str, Assessment], *,
+                         key: str | None = None) -> None:
+        """Write each claim's automatic status, links and evidence (never the reviewer's verdict), and `key`
+        (what they were computed from: see `ArticleTables.assessed_key`), in one transaction."""
         with self._transaction():
-            for claim_id, a in assessments.items():
-                self.db["claims"].update((article_id, claim_id), {
-                    "status": a.status, "links": to_json(a.links), "notes": to_json(a.notes),
-                    "evidence": to_json([e.to_dict() for e in a.evidence]),
-                }, alter=True)
+            self.db["articles"].update(article_id, {"assessed_key": key})
+            self.db.conn.executemany(
+                "update claims set status = ?, links = ?, notes = ?, evidence = ? where article_id = ? and id = ?",
+                [(a.status, to_json(a.links), to_json(a.notes), to_json([e.to_dict() for e in a.evidence]),
+                  article_id, claim_id) for claim_id, a in assessments.items()])
