@@ -19,6 +19,7 @@ test's synthetic records, never from the seed file):
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -80,17 +81,35 @@ def load_records(path: str | Path | None = None) -> list[Record]:
 
 
 def merge_records(base: Iterable[Mapping[str, Any]], extra: Iterable[Mapping[str, Any]]) -> list[Record]:
-    """``base`` + ``extra``; an extra record replaces a base record with the same DOI or PMID."""
-    merged = [normalize_record(r) for r in base]
+    """``base`` + ``extra``; an extra record replaces a base record with the same DOI or PMID.
+
+    Records are kept by insertion number with an index by DOI and by PMID, so merging many
+    records costs linear time (the order is that of removing and appending one by one).
+    """
+    alive: dict[int, Record] = {}
+    by_doi: dict[str, list[int]] = {}
+    by_pmid: dict[str, list[int]] = {}
+
+    numbers = itertools.count()
+
+    def keep(rec: Record) -> None:
+        n = next(numbers)
+        alive[n] = rec
+        if rec["doi"]:
+            by_doi.setdefault(rec["doi"], []).append(n)
+        if rec["pmid"]:
+            by_pmid.setdefault(rec["pmid"], []).append(n)
+
+    for raw in base:
+        keep(normalize_record(raw))
     for raw in extra:
         rec = normalize_record(raw)
-        merged = [
-            r
-            for r in merged
-            if not ((rec["doi"] and r["doi"] == rec["doi"]) or (rec["pmid"] and r["pmid"] == rec["pmid"]))
-        ]
-        merged.append(rec)
-    return merged
+        for n in (by_doi.pop(rec["doi"], []) if rec["doi"] else []) + (
+            by_pmid.pop(rec["pmid"], []) if rec["pmid"] else []
+        ):
+            alive.pop(n, None)
+        keep(rec)
+    return list(alive.values())
 
 
 # ---------------------------------------------------------------------------

@@ -112,18 +112,34 @@ def _record_fields(rec: Mapping[str, Any]) -> dict[str, set[str]]:
 
 
 class CrossrefIndex:
-    """Token index over the records that Crossref serves (those with a DOI)."""
+    """Token index over the records that Crossref serves (those with a DOI).
+
+    Besides the per-record token sets it keeps an inverted index (field -> token -> record
+    positions) and the positions by DOI, so that a search touches only the records that share a
+    token with the query (or carry a filtered DOI) instead of scanning every record.
+    """
 
     def __init__(self, records: Sequence[Record]) -> None:
         self.records = list(records)
         self._fields = [_record_fields(r) for r in self.records]
         df: dict[str, int] = {}
-        for fields in self._fields:
+        postings: dict[str, dict[str, list[int]]] = {}
+        for i, fields in enumerate(self._fields):
             for tok in set().union(*fields.values()):
                 df[tok] = df.get(tok, 0) + 1
+            for name, toks in fields.items():
+                by_tok = postings.setdefault(name, {})
+                for tok in toks:
+                    by_tok.setdefault(tok, []).append(i)
+        self._postings = postings
         n = max(len(self.records), 1)
         self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
         self._default_idf = math.log(1.0 + n)
+        self.positions = {id(r): i for i, r in enumerate(self.records)}
+        self.by_doi: dict[str, list[int]] = {}
+        for i, r in enumerate(self.records):
+            if r.get("doi"):
+                self.by_doi.setdefault(r["doi"], []).append(i)
 
     def score(self, i: int, queries: Mapping[str, str]) -> float:
         fields = self._fields[i]
@@ -134,6 +150,31 @@ class CrossrefIndex:
                 best = max((w for f, w in weights.items() if tok in fields[f]), default=0.0)
                 total += best * self._idf.get(tok, self._default_idf)
         return round(total * 2.0, 6)
+
+    def scores(self, queries: Mapping[str, str]) -> dict[int, float]:
+        """``{position: score}`` for every record whose score is above 0 (the same numbers as `score`).
+
+        Each record's total is summed in the same order as `score` sums it (parameter by
+        parameter, token by token), leaving out only the zero terms, so the floats are identical.
+        """
+        totals: dict[int, float] = {}
+        for param, text in queries.items():
+            weights = _FIELD_WEIGHTS.get(param, {})
+            if not weights:
+                continue
+            for tok in set(tokenize(text)):
+                best: dict[int, float] = {}
+                for name, w in weights.items():
+                    for i in self._postings.get(name, {}).get(tok, ()):
+                        if w > best.get(i, 0.0):
+                            best[i] = w
+                if not best:
+                    continue
+                idf = self._idf.get(tok, self._default_idf)
+                for i, w in best.items():
+                    totals[i] = totals.get(i, 0.0) + w * idf
+        out = {i: round(t * 2.0, 6) for i, t in totals.items()}
+        return {i: v for i, v in out.items() if v > 0}
 
 
 # ---------------------------------------------------------------------------
@@ -524,6 +565,181 @@ def esearch(records: Sequence[Record], term: str) -> tuple[list[Record], str]:
     tree = parse_term(term)
     hits = [r for r in records if r.get("pmid") and evaluate(r, tree)]
     return hits, translation(tree)
+
+
+class PubMedIndex:
+    """Inverted indexes over the PubMed records (those with a PMID) for ESearch and ECitMatch.
+
+    A query is first narrowed to the records that can possibly match it (by DOI, PMID, title,
+    abstract and keyword tokens, author surnames, journal names, volume), then every narrowed
+    record is checked with the same `evaluate` / ECitMatch rules as a full scan, in record order,
+    so the answers are exactly those of `esearch` and `ecitmatch_line` over all records.
+    """
+
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.records = list(records)
+        self.pubmed = [i for i, r in enumerate(self.records) if r.get("pmid")]
+        self._doi: dict[str, set[int]] = {}
+        self._pmid: dict[str, set[int]] = {}
+        self._title: dict[str, set[int]] = {}
+        self._abstract: dict[str, set[int]] = {}
+        self._keyword: dict[str, set[int]] = {}
+        self._text: dict[str, set[int]] = {}
+        self._family: dict[str, set[int]] = {}
+        self._journal: dict[str, set[int]] = {}
+        self._volume: dict[str, set[int]] = {}
+        for i in self.pubmed:
+            r = self.records[i]
+            if r.get("doi"):
+                self._doi.setdefault(r["doi"], set()).add(i)
+            self._pmid.setdefault(str(r["pmid"]), set()).add(i)
+            for index, text in ((self._title, r.get("title")), (self._abstract, r.get("abstract"))):
+                for tok in tokenize(text):
+                    index.setdefault(tok, set()).add(i)
+                    self._text.setdefault(tok, set()).add(i)
+            for keyword in r.get("keywords") or []:
+                for tok in tokenize(keyword):
+                    self._keyword.setdefault(tok, set()).add(i)
+                    self._text.setdefault(tok, set()).add(i)
+            for a in r.get("authors") or []:
+                family = norm_phrase(a.get("family") or "")
+                if family:
+                    self._family.setdefault(family, set()).add(i)
+            for name in journal_names(r):
+                self._journal.setdefault(name, set()).add(i)
+            for issn in r.get("issn") or []:
+                self._journal.setdefault(str(issn).lower(), set()).add(i)
+            self._volume.setdefault(str(r.get("volume") or "").lower(), set()).add(i)
+
+    # -- narrowing: a superset of the records that match, or None for "cannot narrow"
+
+    @staticmethod
+    def _lookup(index: Mapping[str, set[int]], key: str) -> set[int]:
+        return set(index.get(key, ()))
+
+    @staticmethod
+    def _all_tokens(index: Mapping[str, set[int]], needle: list[str]) -> set[int]:
+        if not needle:
+            return set()
+        sets = sorted((index.get(t, set()) for t in set(needle)), key=len)
+        out = set(sets[0])
+        for other in sets[1:]:
+            out &= other
+        return out
+
+    def _authors(self, text: str) -> set[int]:
+        q = norm_phrase(text.replace(",", " "))
+        words = q.split()
+        out: set[int] = set()
+        for n in range(1, len(words) + 1):
+            out |= self._family.get(" ".join(words[:n]), set())
+        return out
+
+    def _journals(self, name: str) -> set[int]:
+        n = norm_phrase(name)
+        out: set[int] = set()
+        if n:
+            out |= self._journal.get(n, set())
+            if n.startswith("the "):
+                out |= self._journal.get(n[4:], set())
+        out |= self._journal.get(name.strip().lower(), set())
+        return out
+
+    def _term_candidates(self, t: Term) -> set[int] | None:
+        text = t.text.strip()
+        f = t.field
+        if f == "doi":
+            return self._lookup(self._doi, normalize_doi(text) or "")
+        if f == "pmid":
+            return self._lookup(self._pmid, text)
+        if f in ("author", "1au", "lastau"):
+            return self._authors(text)
+        if f == "journal":
+            return self._journals(text)
+        if f == "volume":
+            return self._lookup(self._volume, text.lower())
+        if f in ("date", "issue", "page", "pubtype"):
+            return None
+        needle = tokenize(text)
+        if f == "title":
+            return self._all_tokens(self._title, needle)
+        if f == "abstract":
+            return self._all_tokens(self._abstract, needle)
+        if f == "keyword":
+            return self._all_tokens(self._keyword, needle)
+        if f == "tiab":
+            return self._all_tokens(self._text, needle)
+        # All Fields
+        out = self._all_tokens(self._text, needle)
+        out |= self._authors(text)
+        out |= self._journals(text)
+        out |= self._lookup(self._pmid, text)
+        out |= self._lookup(self._doi, normalize_doi(text) or "")
+        return out
+
+    def _candidates(self, node: Node | Term) -> set[int] | None:
+        if isinstance(node, Term):
+            return self._term_candidates(node)
+        if node.op == "NOT":
+            return None
+        if not node.children:
+            return set()
+        if node.op == "OR":
+            out: set[int] = set()
+            for child in node.children:
+                sub = self._candidates(child)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        positives = [c for c in node.children if not (isinstance(c, Node) and c.op == "NOT")]
+        if not positives:
+            return set()
+        narrowed: set[int] | None = None
+        for child in positives:
+            sub = self._candidates(child)
+            if sub is not None:
+                narrowed = sub if narrowed is None else narrowed & sub
+                if not narrowed:
+                    return narrowed
+        return narrowed
+
+    # -- the two services
+
+    def esearch(self, term: str) -> tuple[list[Record], str]:
+        """The same answer as `esearch` over all records, from the indexes."""
+        tree = parse_term(term)
+        narrowed = self._candidates(tree)
+        positions = self.pubmed if narrowed is None else sorted(narrowed)
+        hits = [self.records[i] for i in positions if self.records[i].get("pmid") and evaluate(self.records[i], tree)]
+        return hits, translation(tree)
+
+    def ecitmatch_line(self, line: str) -> str | None:
+        """The same answer as `ecitmatch_line` over all records, from the indexes."""
+        if not line.strip():
+            return None
+        fields = line.split("|")
+        fields += [""] * (6 - len(fields))
+        journal, year, volume, page, author, key = (f.strip() for f in fields[:6])
+        echo = "|".join([journal, year, volume, page, author, key])
+        sets: list[set[int]] = []
+        if journal:
+            # the journal index holds exactly the names and ISSNs that `journal_matches` compares
+            in_journal = self._journals(journal) if norm_phrase(journal) else set()
+            if not in_journal:
+                return f"{echo}|NOT_FOUND;INVALID_JOURNAL"
+            sets.append(in_journal)
+        if volume:
+            sets.append(self._volume.get(volume.lower(), set()))
+        if author:
+            sets.append(self._authors(author))
+        pool: set[int] | None = None
+        for sub in sorted(sets, key=len):
+            pool = set(sub) if pool is None else pool & sub
+        if pool is not None and not pool:
+            return f"{echo}|NOT_FOUND"
+        positions = self.pubmed if pool is None else sorted(pool)
+        return ecitmatch_line([self.records[i] for i in positions], line)
 
 
 # ---------------------------------------------------------------------------

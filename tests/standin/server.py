@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import gzip as gzip_module
+import heapq
 import random
 import re
 import socket
@@ -43,7 +44,7 @@ from .records import (
     parse_date,
     print_date,
 )
-from .search import CROSSREF_QUERY_FIELDS, CrossrefIndex, ecitmatch_line, esearch
+from .search import CROSSREF_QUERY_FIELDS, CrossrefIndex, PubMedIndex
 
 CROSSREF = "crossref"
 EUTILS = "eutils"
@@ -276,12 +277,14 @@ class StandIn:
         by_pmid = {r["pmid"]: r for r in recs if r.get("pmid")}
         crossref_records = [r for r in recs if r.get("doi")]
         index = CrossrefIndex(crossref_records)
+        pubmed_index = PubMedIndex(recs)
         with self._lock:
             self._records = recs
             self._by_doi = by_doi
             self._by_pmid = by_pmid
             self._crossref_records = crossref_records
             self._crossref_index = index
+            self._pubmed_index = pubmed_index
 
     def add_records(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Add records; each replaces an existing record with the same DOI or PMID."""
@@ -619,19 +622,34 @@ class StandIn:
             offset = _decode_cursor(cursor)
 
         with self._lock:
-            records = list(self._crossref_records)
+            records = self._crossref_records
             index = self._crossref_index
-        positions = {id(r): i for i, r in enumerate(records)}
-        candidates = [r for r in records if _crossref_filters_match(r, filters)]
+        positions = index.positions
+        dois = [normalize_doi(v) for n, v in filters if n == "doi"]
+        if dois:  # only the records with a filtered DOI can pass the filter
+            pool: Iterable[int] = sorted({i for d in dois for i in index.by_doi.get(d or "", ())})
+        else:
+            pool = range(len(records))
         queries = {k: v for k, v in query.items() if (k == "query" or k.startswith("query.")) and v.strip()}
         if queries:
-            scored = [(index.score(positions[id(r)], queries), r) for r in candidates]
-            scored = [(s, r) for s, r in scored if s > 0]
+            scores = index.scores(queries)  # only the records sharing a token with the query score above 0
+            if not dois:
+                pool = sorted(scores)
+            hits = [(scores[i], i) for i in pool if i in scores]
         else:
-            scored = [(1.0, r) for r in candidates]
-        scored = _crossref_sort(scored, query.get("sort"), query.get("order"), positions)
-        total = len(scored)
-        page = scored[offset : offset + rows]
+            hits = [(1.0, i) for i in pool]
+        if filters:
+            hits = [(sc, i) for sc, i in hits if _crossref_filters_match(records[i], filters)]
+        total = len(hits)
+        if (query.get("sort") or "score").lower() in ("score", "relevance"):
+            # the page of `sorted` by (score, position): the smallest offset + rows keys, in order
+            sign = -1.0 if (query.get("order") or "desc").lower() != "asc" else 1.0
+            top = heapq.nsmallest(offset + rows, ((sign * sc, i) for sc, i in hits))
+            page = [(sign * k, records[i]) for k, i in top][offset:]
+        else:
+            scored = _crossref_sort([(sc, records[i]) for sc, i in hits], query.get("sort"), query.get("order"),
+                                    positions)
+            page = scored[offset : offset + rows]
         items = [cr.render_work(r, score=float(s), indexed=self.indexed) for s, r in page]
         select = query.get("select")
         if select:
@@ -668,8 +686,8 @@ class StandIn:
             except ValueError:
                 return out(200, pm.esearch_error_xml("Invalid retmax or retstart"), _XML)
             with self._lock:
-                records = list(self._records)
-            hits, translation = esearch(records, term)
+                pubmed_index = self._pubmed_index
+            hits, translation = pubmed_index.esearch(term)
             hits = _pubmed_sort(hits, (query.get("sort") or "").lower())
             ids = [r["pmid"] for r in hits[retstart : retstart + retmax]]
             kwargs = {"count": len(hits), "retstart": retstart, "ids": ids, "query_translation": translation}
@@ -692,9 +710,9 @@ class StandIn:
         if route == "ecitmatch.cgi":
             bdata = query.get("bdata") or ""
             with self._lock:
-                records = list(self._records)
+                pubmed_index = self._pubmed_index
             raw_lines = bdata.replace("\r\n", "\r").replace("\n", "\r").split("\r")
-            lines = [ecitmatch_line(records, line) for line in raw_lines]
+            lines = [pubmed_index.ecitmatch_line(line) for line in raw_lines]
             return out(200, "".join(f"{line}\n" for line in lines if line is not None), _TEXT)
         return out(404, "Not found.", _TEXT)
 
