@@ -298,12 +298,14 @@ def main() -> None:
     ap.add_argument("--holdout", action="store_true", help="the held-out variant: other real dev-split strings "
                     f"(none of the {DEFAULT_REAL} the default run draws) and another seed for the rendered styles")
     ap.add_argument("--show", type=int, default=0, help="print up to N misses")
+    ap.add_argument("--grep", default="", help="only the strings containing this text (to look at a few)")
     args = ap.parse_args()
     exclude: frozenset[str] = frozenset()
     if args.holdout:
         exclude = frozenset(cid for _, _, _, cid in corpus_records(random.Random(DEFAULT_SEED), DEFAULT_REAL))
     seed = args.seed if args.seed is not None else HOLDOUT_SEED if args.holdout else DEFAULT_SEED
     records, cases = build(seed, args.real, exclude)
+    cases = [c for c in cases if args.grep in c["raw"]]
     print(f"seed {seed}" + (f", held out: none of the {len(exclude)} real strings of the default run" if exclude
                             else " (the default run: its misses were read while writing the rules)"))
     with StandIn(records=records) as standin, tempfile.TemporaryDirectory() as tmp:
