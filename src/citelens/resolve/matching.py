@@ -683,7 +683,8 @@ def _plausible_surname(name: str, w: Work) -> bool:
             f and words[0] in f for f in families):  # "Kitchin JD" for Kitchin, "Stech B" for Stech
         return False
     given = {t for a in w.authors for t in fold(a.given).split()}
-    return key not in given
+    # "Jorge A.": the record's given names and initials, not another author
+    return key not in given and not all(t in given or len(t) == 1 for t in words)
 
 
 def _words_of_record(name: str, w: Work) -> bool:
@@ -728,6 +729,8 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
             missing = [n for n in missing if 0 <= author_position(n, p) < head]
             # "d lori a." (initials glued to a name), "andHaglin": a record author inside the cited name
             missing = [n for n in missing if not _holds_family(n, actual_names)]
+            if any(ch.isupper() for ch in p.raw):  # surnames are capitalised where the string has capitals
+                missing = [n for n in missing if not n.islower()]
         # a cited author the record does not have; a shortened list ("et al.", or none) is never one
         missing = [n for n in missing if _plausible_surname(n, w)]
         if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
