@@ -253,6 +253,19 @@ def _word_at(hay: str, pos: int) -> int:
     return hay[:pos].count(" ")
 
 
+def _best_words(title: str, words: list[str], start: int, end: int) -> tuple[int, int]:
+    """The whole words around a fuzzy alignment [start, end) that read most like the title: the alignment is a
+    window of the title's length, which can start inside a word ("0xytocin") or end on the next one."""
+    best = (-1.0, start, end)
+    for s in (start - 1, start, start + 1):
+        for e in (end - 1, end, end + 1):
+            if 0 <= s < e <= len(words):
+                score = fuzz.ratio(title, " ".join(words[s:e]))
+                if score > best[0]:
+                    best = (score, s, e)
+    return best[1], best[2]
+
+
 def title_span(title: str | None, p: Printed) -> tuple[float, int, int]:
     """How well the record's title occurs in the string (0-1), and the words it spans there [start, end)
     (-1, -1: nowhere).
@@ -287,7 +300,8 @@ def title_span(title: str | None, p: Printed) -> tuple[float, int, int]:
             al = fuzz.partial_ratio_alignment(t, hay)
             if al is not None and al.score / 100.0 > best:
                 best = al.score / 100.0
-                where, end = _word_at(hay, al.dest_start), _word_at(hay, al.dest_end - 1) + 1
+                where, end = _best_words(t, hay.split(), _word_at(hay, al.dest_start),
+                                         _word_at(hay, al.dest_end - 1) + 1)
     if best < TITLE_GARBLED:  # a poor alignment locates nothing
         return best, -1, -1
     return best, where, end
@@ -453,19 +467,22 @@ def _number_values(work: Work, first: str | None, last: str | None) -> set[str]:
     values = {str(work.year or ""), work.volume or "", work.issue or "", first or "", last or "",
               _short_last_page(first, last) if first and last else ""}
     values |= set(re.split(r"[-\u2013/]", work.issue or ""))
-    return {v for v in values if v and v.isdigit()}
+    values = {fold(v) for v in values}
+    return {v for v in values if v and v.isalnum() and any(ch.isdigit() for ch in v)}  # "56b", "s156" too
 
 
 def unfuse_numbers(tokens: tuple[str, ...], work: Work, first: str | None, last: str | None) -> tuple[str, ...]:
     """The words with numbers that lost their separators split, in place, into the record's values:
     "2013;465557" -> 2013 465 557; "200929138-42" -> 2009 29 1 38 42; "891-3" -> 89 1 3. Only a split of the
-    whole number into 2 to 4 of the record's own values counts; a number that is one of them stays whole."""
+    whole number into 2 to 4 of the record's own values counts; a number that is one of them stays whole.
+    Volumes and pages with letters count too: "199756b" -> 1997 56b."""
     values = _number_values(work, first, last)
     if not values:
         return tokens
     out: list[str] = []
     for tok in tokens:
-        parts = None if not tok.isdigit() or len(tok) < 2 or tok in values else _split_into(tok, values, 4)
+        numeric = tok.isalnum() and tok[:1].isdigit()  # "200929138", "199756b"
+        parts = None if not numeric or len(tok) < 2 or tok in values else _split_into(tok, values, 4)
         out.extend(parts or (tok,))
     return tuple(out)
 
