@@ -204,3 +204,15 @@ def test_a_lettered_volume_glued_to_the_year():
                               container_title="nuclear phys b procsuppl", volume="199756b", first_page="208",
                               last_page="214")
     _check(misread, w, raw)
+
+
+def test_a_generational_suffix_is_not_another_author():
+    # anystyle-core dev string
+    raw = ("McKinney, George W . , III. An Experimental Study of the Effects of Systematic Approaches on Strategic "
+           "Planning. Stanford, California: Stanford University Graduate School of Business, August, 1969. "
+           "(Unpublished Doctor's Dissertation.)")
+    w = Work(doi="10.5555/matchbench.mckinney",
+             title="An Experimental Study of the Effects of Systematic Approaches on Strategic Planning",
+             authors=[Author("McKinney", "George W .")], year=1969, type="book")
+    misread = ParsedReference(authors=[Author("McKinney", "George W ."), Author("III", "")], year=1969, title=w.title)
+    _check(misread, w, raw)

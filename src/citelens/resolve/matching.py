@@ -654,7 +654,8 @@ def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:
     return reasons
 
 
-_NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere"}
+_NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere",
+              "jr", "jnr", "sr", "snr", "iii"}  # and generational suffixes: "McKinney, George W., III"
 
 
 _CONJUNCTION_RE = re.compile(r"^(?:and|e|y|et|und|en|og|och|i)\s+", re.I)
