@@ -31,6 +31,11 @@ TITLE_FUZZY_MIN_CHARS = 20  # shorter titles count as printed only when they occ
 FIRST_AUTHOR_WORDS = 6  # the first author's name starts within this many words of the string (before the title)
 AUTHORS_CHECKED = 10  # the record's first authors looked up in the string
 CONTAINER_PREFIX_SHARE = 0.6  # a journal shortened to its leading words: at least this share of them
+# A value the reference is said to get wrong is first looked up in the string glue-tolerantly: spaces and
+# punctuation removed, OCR-like confusions folded. A discrepancy needs the value to be absent in that form too.
+LOOSE_MIN_CHARS = 4  # shorter values are looked up only as words
+LOOSE_FUZZY_MIN_CHARS = 12  # values this long may be found at a bounded edit distance ...
+LOOSE_FUZZY_SCORE = 93  # ... a partial-ratio alignment at least this good (about 1 edit in 14 characters)
 
 _STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "le", "des", "du", "und", "fur", "to"}
 
@@ -175,6 +180,7 @@ class Printed:
     joined: str
     tokens: tuple[str, ...]
     joined_tokens: tuple[str, ...]
+    squashed: str = ""  # `joined` without spaces and with OCR-like confusions folded (see `squash`)
 
 
 @lru_cache(maxsize=4096)
@@ -188,7 +194,32 @@ def printed(raw: str) -> Printed:
     flat = "".join(ch for ch in flat if not unicodedata.combining(ch)).lower()
     joined = fold(_LINE_HYPHEN_RE.sub(r"\1\2", flat))
     return Printed(raw=raw, lower=" ".join((raw or "").lower().split()), text=text, joined=joined,
-                   tokens=tuple(text.split()), joined_tokens=tuple(joined.split()))
+                   tokens=tuple(text.split()), joined_tokens=tuple(joined.split()), squashed=squash(joined))
+
+
+# OCR-like confusions, folded to one side on both the record's value and the string
+_OCR_FOLDS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"), ("c", "e"))
+
+
+@lru_cache(maxsize=65536)
+def squash(text: str | None) -> str:
+    """A text with words glued and OCR-like confusions folded, for glue-tolerant look-ups:
+    "Measuring the dynamics" -> "measurlngthedynamles", "0xytocin" and "oxytocin" -> "oxytoeln"."""
+    out = fold(text).replace(" ", "")
+    for a, b in _OCR_FOLDS:
+        out = out.replace(a, b)
+    return out
+
+
+def loosely_in(value: str | None, p: Printed) -> bool:
+    """The value occurs in the string once spaces, punctuation and OCR-like confusions are ignored, exactly,
+    or (a long value) at a bounded edit distance. Only used to rule a discrepancy out, never to accept."""
+    v = squash(value)
+    if len(v) < LOOSE_MIN_CHARS:
+        return False
+    if v in p.squashed:
+        return True
+    return len(v) >= LOOSE_FUZZY_MIN_CHARS and fuzz.partial_ratio(v, p.squashed) >= LOOSE_FUZZY_SCORE
 
 
 def _find_sequence(needle: list[str], hay: tuple[str, ...], start: int = 0) -> int:
@@ -209,39 +240,71 @@ def value_in(value: str | None, tokens: tuple[str, ...]) -> bool:
 
 
 def title_in(title: str | None, p: Printed) -> tuple[float, int]:
-    """How well the record's title occurs in the string (0-1), and the word where it starts (-1: nowhere).
+    """How well the record's title occurs in the string (0-1), and the word where it starts (-1: nowhere)."""
+    score, start, _ = title_span(title, p)
+    return score, start
+
+
+def _word_at(hay: str, pos: int) -> int:
+    """The index of the word of `hay` (single-spaced words) holding character `pos`."""
+    pos = min(max(pos, 0), max(len(hay) - 1, 0))
+    while pos < len(hay) - 1 and hay[pos] == " ":
+        pos += 1
+    return hay[:pos].count(" ")
+
+
+def _best_words(title: str, words: list[str], start: int, end: int) -> tuple[int, int]:
+    """The whole words around a fuzzy alignment [start, end) that read most like the title: the alignment is a
+    window of the title's length, which can start inside a word ("0xytocin") or end on the next one."""
+    best = (-1.0, start, end)
+    for s in (start - 1, start, start + 1):
+        for e in (end - 1, end, end + 1):
+            if 0 <= s < e <= len(words):
+                score = fuzz.ratio(title, " ".join(words[s:e]))
+                if score > best[0]:
+                    best = (score, s, e)
+    return best[1], best[2]
+
+
+def title_span(title: str | None, p: Printed) -> tuple[float, int, int]:
+    """How well the record's title occurs in the string (0-1), and the words it spans there [start, end)
+    (-1, -1: nowhere).
 
     Exact containment scores 1.0; a title printed without its subtitle 0.95; otherwise the best
     fuzzy alignment of the title inside the string (OCR errors, lost spaces), for titles long
-    enough that a fuzzy hit cannot be a coincidence of a few common words.
+    enough that a fuzzy hit cannot be a coincidence of a few common words. A fuzzy alignment
+    that starts or ends inside a word ("0xytocin" for "oxytocin") spans that whole word.
     """
     t = _spelling(fold(title))
     if not t:
-        return 0.0, -1
-    best, where = 0.0, -1
+        return 0.0, -1, -1
+    best, where, end = 0.0, -1, -1
     if len(t.split()) < SHORT_TITLE_WORDS:  # "Oxytocin" occurs in many strings: only a weak sign
         for hay in (_spelling(p.text), _spelling(p.joined)):
             idx = _find_sequence(t.split(), tuple(hay.split()))
             if idx >= 0:
-                return TITLE_GARBLED + 0.05, idx
-        return 0.0, -1
+                return TITLE_GARBLED + 0.05, idx, idx + len(t.split())
+        return 0.0, -1, -1
     for hay in (_spelling(p.text), _spelling(p.joined)):
         words = t.split()
         idx = _find_sequence(words, tuple(hay.split()))
         if idx >= 0:
-            return 1.0, idx
+            return 1.0, idx, idx + len(words)
         main = re.split(r"\s*[:?.]\s+|\s+-\s+", fold_keep_colon(title), maxsplit=1)[0]
         main_words = _spelling(fold(main)).split()
         if 4 <= len(main_words) < len(words) and len(main_words) >= 0.4 * len(words):
             idx = _find_sequence(main_words, tuple(hay.split()))
             if idx >= 0 and best < 0.95:
-                best, where = 0.95, idx
+                best, where, end = 0.95, idx, idx + len(main_words)
         if len(t) >= TITLE_FUZZY_MIN_CHARS and len(words) >= 3:
             al = fuzz.partial_ratio_alignment(t, hay)
             if al is not None and al.score / 100.0 > best:
                 best = al.score / 100.0
-                where = len(hay[: al.dest_start].split())
-    return best, (where if best >= TITLE_GARBLED else -1)  # a poor alignment locates nothing
+                where, end = _best_words(t, hay.split(), _word_at(hay, al.dest_start),
+                                         _word_at(hay, al.dest_end - 1) + 1)
+    if best < TITLE_GARBLED:  # a poor alignment locates nothing
+        return best, -1, -1
+    return best, where, end
 
 
 def fold_keep_colon(text: str | None) -> str:
@@ -336,6 +399,8 @@ class Found:
     raw: str = ""
     title: float = 0.0
     title_at: int = -1
+    title_end: int = -1  # the printed title spans the words [title_at, title_end)
+    rest: tuple[str, ...] = ()  # the words outside the title, fused numbers split into the record's values
     first_author: bool | None = None
     first_author_anywhere: bool = False
     authors_found: float | None = None
@@ -357,7 +422,7 @@ class Found:
 def find_in_string(work: Work, p: Printed) -> Found:
     """Look each of the candidate's values up in the printed string."""
     f = Found(raw=p.raw)
-    f.title, f.title_at = title_in(work.title, p)
+    f.title, f.title_at, f.title_end = title_span(work.title, p)
     families = [a.family for a in work.authors if a.family]
     if families:
         pos = author_position(families[0], p)
@@ -370,10 +435,10 @@ def find_in_string(work: Work, p: Printed) -> Found:
     # the other values are looked up outside the title, where the journal, numbers and year are printed
     rest = p.tokens
     if f.title >= TITLE_STRONG and f.title_at >= 0:
-        span = len(fold(work.title).split())
-        rest = p.tokens[: f.title_at] + p.tokens[f.title_at + span:]
+        rest = p.tokens[: f.title_at] + p.tokens[f.title_end:]
     first, last = split_pages(work.pages)
-    rest = rest + _fused_numbers(rest, work, first, last)
+    rest = unfuse_numbers(rest, work, first, last)
+    f.rest = rest
     if work.container_title or work.container_abbrev:
         f.container = container_in((work.container_title, work.container_abbrev), rest)
     if work.year:
@@ -396,28 +461,46 @@ def find_in_string(work: Work, p: Printed) -> Found:
     return f
 
 
-def _fused_numbers(tokens: tuple[str, ...], work: Work, first: str | None, last: str | None) -> tuple[str, ...]:
-    """The record's numbers inside numbers that lost their separators: "2013;465557" -> 2013, 465, 557;
-    "2018981805" -> 2018, 98, 1805. Only a split into 2 or 3 of the record's own values counts."""
-    values = {v for v in (str(work.year or ""), work.volume or "", work.issue or "", first or "", last or "",
-                          _short_last_page(first, last) if first and last else "") if v and v.isdigit()}
+def _number_values(work: Work, first: str | None, last: str | None) -> set[str]:
+    """The record's numbers, as they can be printed: year, volume, issue (and the parts of an issue range
+    "1-3"), first and last page, the last page shortened ("1187-93")."""
+    values = {str(work.year or ""), work.volume or "", work.issue or "", first or "", last or "",
+              _short_last_page(first, last) if first and last else ""}
+    values |= set(re.split(r"[-\u2013/]", work.issue or ""))
+    values = {fold(v) for v in values}
+    return {v for v in values if v and v.isalnum() and any(ch.isdigit() for ch in v)}  # "56b", "s156" too
+
+
+def unfuse_numbers(tokens: tuple[str, ...], work: Work, first: str | None, last: str | None) -> tuple[str, ...]:
+    """The words with numbers that lost their separators split, in place, into the record's values:
+    "2013;465557" -> 2013 465 557; "200929138-42" -> 2009 29 1 38 42; "891-3" -> 89 1 3. Only a split of the
+    whole number into 2 to 4 of the record's own values counts; a number that is one of them stays whole.
+    Volumes and pages with letters count too: "199756b" -> 1997 56b."""
+    values = _number_values(work, first, last)
     if not values:
-        return ()
-    found: list[str] = []
+        return tokens
+    out: list[str] = []
     for tok in tokens:
-        if not tok.isdigit() or len(tok) < 3 or tok in values:
+        numeric = tok.isalnum() and tok[:1].isdigit()  # "200929138", "199756b"
+        parts = None if not numeric or len(tok) < 2 or tok in values else _split_into(tok, values, 4)
+        out.extend(parts or (tok,))
+    return tuple(out)
+
+
+def _split_into(digits: str, values: set[str], most: int) -> list[str] | None:
+    """`digits` as a concatenation of 2..`most` of `values` (the first split found, longest parts first)."""
+    if most < 2:
+        return None
+    for i in range(len(digits) - 1, 0, -1):
+        head, tail = digits[:i], digits[i:]
+        if head not in values:
             continue
-        for i in range(1, len(tok)):
-            a, b = tok[:i], tok[i:]
-            if a in values and b in values:
-                found += [a, b]
-                break
-            if a in values:
-                for j in range(1, len(b)):
-                    if b[:j] in values and b[j:] in values:
-                        found += [a, b[:j], b[j:]]
-                        break
-    return tuple(found)
+        if tail in values:
+            return [head, tail]
+        rest = _split_into(tail, values, most - 1)
+        if rest:
+            return [head, *rest]
+    return None
 
 
 def _short_last_page(first: str | None, last: str) -> str:
@@ -571,10 +654,38 @@ def _rejection_reasons(ref: ParsedReference, c: Comparison) -> list[str]:
     return reasons
 
 
-_NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere"}
+_NOT_NAMES = {"et", "al", "etal", "others", "and", "colaboradores", "col", "ua", "coll", "autres", "andere",
+              "jr", "jnr", "sr", "snr", "iii"}  # and generational suffixes: "McKinney, George W., III"
 
 
 _CONJUNCTION_RE = re.compile(r"^(?:and|e|y|et|und|en|og|och|i)\s+", re.I)
+
+
+def _holds_family(cited: str, families: list[str]) -> bool:
+    """A cited "name" that holds one of the record's family names (3+ letters) glued to other letters."""
+    key = squash(cited)
+    return any(len(k := squash(a)) >= 3 and k in key for a in families)
+
+
+def _container_printed(w: Work, p: Printed) -> bool:
+    """The record's journal occurs anywhere in the string: by words (abbreviated too), or glued."""
+    names = (w.container_title, w.container_abbrev)
+    return (container_in(names, p.tokens) or container_in(names, p.joined_tokens)
+            or any(loosely_in(n, p) for n in names if n))
+
+
+_GIVES_NUMBER_RE = re.compile(r"\d|^[ivxlc]+$", re.I)  # front-matter Roman numerals: "xv", not "m"
+
+
+def _gives_number(value: str | None) -> bool:
+    """A volume, issue or page as a string gives one: a digit, or a Roman numeral."""
+    return bool(value) and _GIVES_NUMBER_RE.search(fold(value).replace(" ", "")) is not None
+
+
+def _number_printed(value: str | None, f: Found) -> bool:
+    """The record's volume, issue or page occurs as words outside the title, numbers that lost their
+    separators split into the record's values; a one-digit value counts here (only to rule a discrepancy out)."""
+    return bool(value) and value_in(value, f.rest)
 
 
 def _plausible_surname(name: str, w: Work) -> bool:
@@ -590,7 +701,8 @@ def _plausible_surname(name: str, w: Work) -> bool:
             f and words[0] in f for f in families):  # "Kitchin JD" for Kitchin, "Stech B" for Stech
         return False
     given = {t for a in w.authors for t in fold(a.given).split()}
-    return key not in given
+    # "Jorge A.": the record's given names and initials, not another author
+    return key not in given and not all(t in given or len(t) == 1 for t in words)
 
 
 def _words_of_record(name: str, w: Work) -> bool:
@@ -618,40 +730,58 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
     f = c.found
     out: list[Discrepancy] = []
     unchecked: list[str] = []
+    p = printed(f.raw) if f is not None else None
     cited_names = [a.family for a in ref.authors]
-    actual_names = [a.family for a in w.authors]
+    # a record's "family name" without two letters ("." or "L") cannot be compared with anything
+    actual_names = [a.family for a in w.authors if len(family_key(a.family)) >= 2]
     if cited_names and actual_names:
         first_wrong = not _family_matches(cited_names[0], actual_names[0]) and not (f and f.first_author_anywhere)
+        if first_wrong and p is not None and (loosely_in(actual_names[0], p) or _holds_family(cited_names[0],
+                                                                                              actual_names)):
+            first_wrong = False  # the record's first author is printed, glued or misspelt by OCR
         if first_wrong:
             out.append(Discrepancy("first_author", cited_names[0], actual_names[0]))
         missing = [n for n in cited_names if not any(_family_matches(n, a) for a in actual_names)]
-        if f is not None:
-            p = printed(f.raw)
+        if f is not None and p is not None:
             head = f.title_at if f.title_at > 0 else len(p.tokens)
             missing = [n for n in missing if 0 <= author_position(n, p) < head]
+            # "d lori a." (initials glued to a name), "andHaglin": a record author inside the cited name
+            missing = [n for n in missing if not _holds_family(n, actual_names)]
+            if any(ch.isupper() for ch in p.raw):  # surnames are capitalised where the string has capitals
+                missing = [n for n in missing if not n.islower()]
         # a cited author the record does not have; a shortened list ("et al.", or none) is never one
         missing = [n for n in missing if _plausible_surname(n, w)]
         if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
             out.append(Discrepancy("authors", cited_names, actual_names))
     elif cited_names:
         unchecked.append("authors")
-    title_printed = f is not None and f.title >= TITLE_DISCREPANT
+    title_printed = f is not None and (f.title >= TITLE_DISCREPANT or (p is not None and loosely_in(w.title, p)))
     if ref.title and w.title and c.title < TITLE_DISCREPANT and not title_printed and _looks_like_title(ref, w):
         out.append(Discrepancy("title", ref.title, w.title))
     if ref.container_title:
-        if c.container is False:
+        if c.container is False and p is not None and _container_printed(w, p):
+            pass  # the record's journal is printed, glued to a word or broken by OCR: the parse misread it
+        elif c.container is False:
             out.append(Discrepancy("container_title", ref.container_title, w.container_title or w.container_abbrev))
         elif c.container is None:
             unchecked.append("container_title")
     for name, flag, cited, actual in (("volume", c.volume, ref.volume, w.volume),
                                       ("issue", c.issue, ref.issue, w.issue)):
         if cited:
-            if flag is False:
+            if flag is False and f is not None and (not _gives_number(cited) or _number_printed(actual, f)):
+                pass  # the string gives no such number ("m" read from "núm."), or gives the record's one
+            elif flag is False:
                 out.append(Discrepancy(name, cited, actual))
             elif flag is None:
                 unchecked.append(name)
     if ref.first_page:
-        if c.first_page is False or c.last_page is False:
+        first, last = split_pages(w.pages)
+        if f is not None and (c.first_page is False or c.last_page is False) and (
+                not _gives_number(ref.first_page) or (_number_printed(first, f) and (
+                    not last or c.last_page is not False or _number_printed(last, f)
+                    or _number_printed(_short_last_page(first, last), f)))):
+            pass  # the record's pages are printed (glued, or a one-digit page), or the string gives none
+        elif c.first_page is False or c.last_page is False:
             first, last = split_pages(w.pages)
             out.append(Discrepancy("pages", ref.pages, f"{first}-{last}" if last else first))
         elif c.first_page is None:
