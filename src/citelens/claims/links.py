@@ -19,7 +19,7 @@ and the tests check both give the same links).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -118,6 +118,9 @@ class ReferenceIndex:
         self.containers: dict[tuple[str | None, ...], list[int]] = defaultdict(list)
         self.postings: dict[str, list[int]] = defaultdict(list)  # content term -> doc positions
         self.term_sets: list[frozenset[str]] = []
+        self.ref_postings: dict[str, list[int]] = defaultdict(list)  # content term -> reference indices
+        self.ref_terms: dict[int, frozenset[str]] = {}  # reference index -> its term set
+        self.by_year: dict[int, set[int]] = defaultdict(set)  # any year of a work -> reference indices
         for n, d in enumerate(docs):
             self.first_family[d.first_family].append(n)
             for k in range(0, max(0, len(d.first_family) - 3)):
@@ -130,11 +133,16 @@ class ReferenceIndex:
                     (self.names_by_run[run] if run else self.names_anywhere).append(d.first_name)
                 self.name_positions[d.first_name].append(n)
             self.containers[tuple(d.container)].append(n)
+            for year in d.years:
+                self.by_year[year].add(d.index)
             term_set = frozenset(d.terms)
             self.term_sets.append(term_set)
+            self.ref_terms[d.index] = term_set
             for term in term_set:
                 self.postings[term].append(n)
+                self.ref_postings[term].append(d.index)
         self._journal_memo: dict[str, list[int]] = {}
+        self._journal_refs: dict[str, frozenset[int]] = {}
 
     def names_in(self, text: str) -> list[str]:
         """First-author names that may occur in the text as whole words (to be confirmed by the pattern)."""
@@ -149,12 +157,30 @@ class ReferenceIndex:
                 if container_matches(journal, *container) for n in positions)
         return self._journal_memo[journal]
 
-    def content_candidates(self, claim_terms: set[str], weights: TermWeights, threshold: float) -> list[int]:
-        """Positions of the docs that can reach `threshold` summed weight of the claim's terms.
+    def journal_refs(self, journal: str) -> frozenset[int]:
+        """The reference indices of the works printed in `journal` (looked up once per journal name)."""
+        found = self._journal_refs.get(journal)
+        if found is None:
+            found = self._journal_refs[journal] = frozenset(self.docs[n].index for n in self.by_journal(journal))
+        return found
+
+    def dated(self, years: set[int]) -> set[int]:
+        """The reference indices of the works that carry one of `years`."""
+        out: set[int] = set()
+        for year in years:
+            out |= self.by_year.get(year, set())
+        return out
+
+    def content_candidates(self, claim_terms: set[str] | frozenset[str], weights: TermWeights, threshold: float,
+                           min_terms: int = 1) -> list[int]:
+        """Positions of the docs that share at least `min_terms` of the claim's terms, one of them
+        among the terms that can reach `threshold` summed weight.
 
         The lightest terms whose weights together stay under the threshold cannot reach it on
-        their own, so a doc that qualifies shares at least one of the other (rarer) terms: only
-        their postings are read.
+        their own, so a doc that qualifies shares at least one of the other (rarer) terms. The
+        postings of all the claim's terms are counted per doc (in C, by `Counter`), which gives
+        every doc's number of shared terms without comparing a single set; the docs are read in
+        the order of that count and the reading stops at the first below `min_terms`.
         """
         ordered = sorted(claim_terms, key=lambda t: (weights.weight(t), t))
         margin = threshold * (1 - 1e-9) - 1e-12  # conservative: rounding never drops a candidate
@@ -163,9 +189,19 @@ class ReferenceIndex:
         while k < len(ordered) and prefix + weights.weight(ordered[k]) < margin:
             prefix += weights.weight(ordered[k])
             k += 1
-        out: set[int] = set()
-        for term in ordered[k:]:
-            out.update(self.postings.get(term, ()))
+        heavy = frozenset(ordered[k:])
+        if not heavy:
+            return []
+        counts: Counter[int] = Counter()
+        for term in ordered:
+            counts.update(self.postings.get(term, ()))
+        out: list[int] = []
+        term_sets = self.term_sets
+        for n, c in counts.most_common():
+            if c < min_terms:
+                break
+            if not heavy.isdisjoint(term_sets[n]):
+                out.append(n)
         return sorted(out)
 
 
@@ -191,13 +227,71 @@ class Linker:
         self.index = ReferenceIndex(self.docs)
         self._prepared: dict[str, tuple[frozenset[str], float]] = {}  # claim id -> (term set, total weight)
 
-    def content(self, claim: Claim, doc: RefDoc) -> tuple[float, list[str]]:
+    def _prepare(self, claim: Claim) -> tuple[frozenset[str], float]:
         prepared = self._prepared.get(claim.id)
         if prepared is None:
             q = frozenset(self.claim_terms[claim.id])
             prepared = self._prepared[claim.id] = (q, self.weights.total(q))
-        return self.weights.coverage_of(prepared[0], prepared[1],
-                                        self.index.term_sets[self.index.position[doc.index]])
+        return prepared
+
+    def content(self, claim: Claim, doc: RefDoc) -> tuple[float, list[str]]:
+        q, total = self._prepare(claim)
+        return self.weights.coverage_of(q, total, self.index.term_sets[self.index.position[doc.index]])
+
+    def _exact(self, q: frozenset[str], total: float, index: int) -> float:
+        """The content score of reference `index`, the float `coverage_of` gives."""
+        weight = self.weights.weight
+        shared = q & self.index.ref_terms[index]
+        return sum(weight(t) for t in sorted(shared, key=lambda t: (-weight(t), t))) / total
+
+    def _content_decides(self, claim: Claim, group: set[int]) -> int | None:
+        """The one reference of `group` whose content score leads all others by the margin, if any.
+
+        The answer a full scan gives (score every reference, the best minus the second best
+        against `DISAMBIGUATION_MARGIN`), found by scoring only what can matter: the claim's
+        terms are taken from the heaviest down, the references of the group holding each are
+        scored, and the search stops as soon as no reference left unscored (which holds none of
+        the terms taken so far, so scores at most the weight of the terms not yet taken) can
+        change the outcome.
+        """
+        q, total = self._prepare(claim)
+        if total <= 0:
+            return None
+        postings = self.index.ref_postings
+        weight = self.weights.weight
+        heavy_first = sorted(q, key=lambda t: (-weight(t), t))
+        rest = [0.0] * (len(heavy_first) + 1)  # rest[j]: the weight of the terms from j on
+        for j in range(len(heavy_first) - 1, -1, -1):
+            rest[j] = rest[j + 1] + weight(heavy_first[j])
+        scored: dict[int, float] = {}
+        best: tuple[float, int] = (-1.0, -1)  # (score, reference index), the order of a full sort
+        second = -1.0
+        for j, term in enumerate(heavy_first):
+            for i in group.intersection(postings.get(term, ())):
+                if i in scored:
+                    continue
+                score = scored[i] = self._exact(q, total, i)
+                entry = (score, i)
+                if entry > best:
+                    best, second = entry, best[0]
+                elif score > second:
+                    second = score
+            if j + 1 < len(heavy_first):
+                bound = rest[j + 1] / total * (1 + 1e-9) + 1e-12  # a safe upper bound for the unscored
+            elif len(scored) < len(group):
+                bound = 0.0  # every term taken: the unscored share none and score exactly 0
+            else:
+                bound = -1.0
+            if best[0] < bound or best[0] <= 0:
+                continue  # an unscored reference may still be the best
+            if best[0] - second < DISAMBIGUATION_MARGIN:
+                return None  # the second best is at least this close
+            if best[0] - max(second, bound, 0.0 if len(scored) < len(group) else -1.0) \
+                    >= DISAMBIGUATION_MARGIN:
+                return best[1]
+        if best[0] <= 0:
+            return None  # nothing shares a term: every score is 0
+        return best[1] if best[0] - max(second, 0.0) >= DISAMBIGUATION_MARGIN else None
 
     def _names(self, claim: Claim) -> list[str]:
         """First authors' names that may be in the claim, once each, in the order of the list."""
@@ -223,14 +317,21 @@ class Linker:
         """One cue, several listed works (three 'Weisman et al.'): the year, then the content, decide."""
         notes: list[str] = []
         if len(group) > 1 and years:
-            dated = {i for i in group if self.by_index[i].years & years}
+            if self.exhaustive:
+                dated = {i for i in group if self.by_index[i].years & years}
+            else:
+                dated = group & self.index.dated(years)
             if dated:
                 group = dated
                 notes.append("year " + ",".join(map(str, sorted(years))))
         if len(group) > 1:
-            scored = sorted(((self.content(claim, self.by_index[i])[0], i) for i in group), reverse=True)
-            if scored[0][0] - scored[1][0] >= DISAMBIGUATION_MARGIN:
-                group = {scored[0][1]}
+            if self.exhaustive:
+                scored = sorted(((self.content(claim, self.by_index[i])[0], i) for i in group), reverse=True)
+                winner = scored[0][1] if scored[0][0] - scored[1][0] >= DISAMBIGUATION_MARGIN else None
+            else:
+                winner = self._content_decides(claim, group)
+            if winner is not None:
+                group = {winner}
                 notes.append("content decides between same-author works")
         return group, notes
 
@@ -249,7 +350,7 @@ class Linker:
             if self.exhaustive:
                 by_journal |= {d.index for d in self.docs if container_matches(journal, *d.container)}
             else:
-                by_journal |= {self.docs[n].index for n in self.index.by_journal(journal)}
+                by_journal |= self.index.journal_refs(journal)
         names = {family_key(c.value): c.value for c in claim.cues if c.kind == "author"}
         for key in self._named_authors(claim):
             names.setdefault(key, key)
@@ -329,8 +430,15 @@ class Linker:
             claim_terms = set(self.claim_terms[claim.id])
             total = sum(self.weights.weight(t) for t in sorted(claim_terms))
             threshold = max(bar * total, CONTENT_MIN_WEIGHT) if total > 0 else CONTENT_MIN_WEIGHT
-            docs = [self.docs[n] for n in self.index.content_candidates(claim_terms, self.weights, threshold)
+            docs = [self.docs[n] for n in self.index.content_candidates(claim_terms, self.weights, threshold,
+                                                                        min_terms)
                     if len(claim_terms & self.index.term_sets[n]) >= min_terms]  # cheap test first
+        if not self.exhaustive:
+            # the shared weight summed in any order first: only a doc that may pass is scored exactly
+            q, total = self._prepare(claim)
+            weight_of = self.weights.weight
+            floor = (max(bar * total, CONTENT_MIN_WEIGHT) if total > 0 else CONTENT_MIN_WEIGHT) * (1 - 1e-9) - 1e-9
+            docs = [d for d in docs if sum(map(weight_of, q & self.index.ref_terms[d.index])) >= floor]
         for doc in docs:
             score, shared = self.content(claim, doc)
             weight = sum(self.weights.weight(t) for t in shared)

@@ -57,6 +57,8 @@ _TOKEN_RE = re.compile(r"rs\d+|[a-z][a-z0-9]*(?:'[a-z]+)?|\d+(?:\.\d+)?%?")
 
 
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # nothing to decompose: the same as the full path, far cheaper
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
@@ -79,7 +81,10 @@ def stem(word: str) -> str:
 
 def genotype_groups(text: str) -> set[str]:
     """The rs53576-style genotype groups a text speaks of: {'gt_gg', 'gt_ag', 'gt_aa'} subsets."""
-    folded = fold(text)
+    return _genotype_groups_folded(fold(text))
+
+
+def _genotype_groups_folded(folded: str) -> set[str]:
     found: set[str] = set()
     for pattern, groups in _GENOTYPE_PATTERNS:
         if pattern.search(folded):
@@ -89,7 +94,8 @@ def genotype_groups(text: str) -> set[str]:
 
 def terms(text: str) -> list[str]:
     """The content terms of a text, in order, repeated as they occur."""
-    folded = fold(text).replace("\u2019", "'")
+    folded_text = fold(text)
+    folded = folded_text.replace("\u2019", "'")
     out: list[str] = []
     for token in _TOKEN_RE.findall(folded.replace("-", " ")):
         token = token.split("'")[0]
@@ -97,7 +103,7 @@ def terms(text: str) -> list[str]:
         if token in STOPWORDS or len(token) < 2 or (token.isdigit() and (len(token) == 4 or len(token) > 6)):
             continue  # counts and measures are content ("37 men", "0.6 SD"); years and ids are not
         out.append(stem(token))
-    out.extend(genotype_groups(text))
+    out.extend(_genotype_groups_folded(folded_text))
     return out
 
 
