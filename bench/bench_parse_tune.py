@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iters", type=int, default=CRF_PARAMS["max_iterations"])
     parser.add_argument("--minfreq", type=float, default=CRF_PARAMS["feature.minfreq"])
     parser.add_argument("--tag", default="")
+    parser.add_argument("--save", type=Path, help="keep the trained model (and its author-list model) here")
+    parser.add_argument("--model", type=Path, help="only score this already trained model on the holdout")
     args = parser.parse_args(argv)
     records = list(load_records(args.corpora))
     fit = [r for r in records if not in_holdout(r)]
@@ -52,10 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     params = dict(CRF_PARAMS, c1=args.c1, c2=args.c2, max_iterations=args.iters)
     params["feature.minfreq"] = args.minfreq
     with tempfile.TemporaryDirectory() as tmp:
-        model = Path(tmp) / "tune.crfsuite"
-        cpu = time.process_time()
-        train(fit + names, model, params=params, names_out=model.with_name(NAMES_MODEL_NAME))
-        took = time.process_time() - cpu
+        took = 0.0
+        if args.model is not None:
+            model = args.model
+        else:
+            model = args.save or Path(tmp) / "tune.crfsuite"
+            model.parent.mkdir(parents=True, exist_ok=True)
+            cpu = time.process_time()
+            train(fit + names, model, params=params, names_out=model.with_name(NAMES_MODEL_NAME))
+            took = time.process_time() - cpu
         size = model.stat().st_size
         tally = score(hold, model)
     print(f"[{args.tag}] c1={args.c1} c2={args.c2} iters={args.iters} minfreq={args.minfreq}: fit {len(fit)}, "

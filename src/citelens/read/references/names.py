@@ -13,6 +13,7 @@ Training labels come from the corpora's `fields.authors` aligned to the author s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...records import Author
@@ -25,7 +26,12 @@ _BARE_INITIALS_RE = re.compile(r"[A-Z\u00c0-\u00de]{1,3}")
 _SEPARATORS = {",", ";", "&", "and", "und", "et", "y", "e", "/", "with"}
 
 
-def _find(tokens: list[Token], words: list[str], start: int, stop: int) -> int:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokenize(text))
+
+
+def _find(tokens: list[Token], words: tuple[str, ...], start: int, stop: int) -> int:
     n = len(words)
     if n == 0:
         return -1
@@ -41,8 +47,8 @@ def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tu
     labels = ["S"] * len(tokens)
     pos = 0
     for person in persons:
-        fam = [t.text for t in tokenize(person.get("family") or "")]
-        giv = [t.text for t in tokenize(person.get("given") or "")]
+        fam = _words(person.get("family") or "")
+        giv = _words(person.get("given") or "")
         fi = _find(tokens, fam, pos, len(tokens))
         if fi == -1:
             return None
