@@ -40,7 +40,6 @@ _ABBREV_PERIOD_RE = re.compile(r"\w\.\s")
 _IN_BEFORE_RE = re.compile(r"\b(?:in|dans|en|em)\s*:?\s*$", re.I)
 _ARTICLE_AFTER_RE = re.compile(r"[\s,;:.)]*\b(?:art(?:icle)?\.?|e-?location)\s*(?:no\.?|nr\.?|number)?\s*:?\s*"
                                r"([A-Za-z]{0,3}\d+)\b", re.I)
-_TRAILING_VOLUME_RE = re.compile(r"^(.*[^\W\d_]\.?)[\s,]+(\d{1,4})$")
 _ART_BEFORE_RE = re.compile(r"\bart(?:icle)?\.?\s*$", re.I)
 # a group author: an organisation printed where the persons would be ("World Health Organization.")
 _GROUP_RE = re.compile(r"\b(?:organi[sz]ation|consortium|committee|association|society|institute|council|"
@@ -197,10 +196,6 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
                                               and _looks_abbreviated(raw[a:b])))
         parsed.container_title = clean_container(raw[a:b] + ("." if keep else ""))
     inner_issue = None
-    if parsed.container_title and "volume" not in first:
-        m = _TRAILING_VOLUME_RE.match(parsed.container_title)
-        if m:  # a journal that swallowed its volume: "Pflugers Arch. 465"
-            parsed.container_title, parsed.volume = m.group(1), m.group(2)
     if "volume" in first:
         parsed.volume, inner_issue = clean_volume(raw[first["volume"][1]: first["volume"][2]])
     if "issue" in first:
