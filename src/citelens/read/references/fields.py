@@ -152,6 +152,29 @@ def _looks_abbreviated(text: str) -> bool:
     return len(last) <= 9 or last[-1:].lower() not in ("s", "y", "e", "a", "n")
 
 
+_JOURNAL_TAIL_RE = re.compile(r"(?:^|[,;&]\s*|\band\s+)((?:[A-Z][a-z]{0,6}\.\s*)+)$")
+
+
+def _journal_out_of_authors(raw: str, spans: list[Span]) -> list[Span]:
+    """An author span that ran into the journal ("K. Jones, J. Chem" before "Phys."): when the words after the
+    last separator are all journal abbreviations ending just before the container, they are the container's."""
+    from .features import JOURNAL_WORDS
+
+    for k in range(len(spans) - 1):
+        lab, a, b = spans[k]
+        nxt = spans[k + 1]
+        if lab != "author" or nxt[0] != "container_title" or nxt[1] - b > 3:
+            continue
+        m = _JOURNAL_TAIL_RE.search(raw[a:b] + raw[b: nxt[1]].rstrip())
+        if m and all(w.rstrip(".").lower() in JOURNAL_WORDS for w in m.group(1).split()) and a + m.start(1) > a:
+            cut = a + m.start(1)
+            end = cut
+            while end > a and raw[end - 1] in " ,;&":
+                end -= 1
+            return [*spans[:k], ("author", a, end), ("container_title", cut, nxt[2]), *spans[k + 2:]]
+    return spans
+
+
 def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Token],
          name_labeller: Callable[[int, int], list[str]] | None = None) -> ParsedReference:
     """Set `parsed`'s bibliographic fields from the labelled spans of `raw` (identifiers are left as they are).
@@ -159,6 +182,7 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
     `name_labeller(lo, hi)` labels the tokens `tokens[lo:hi]` of the author list as persons (see
     `names`); without it the rules split the list.
     """
+    spans = _journal_out_of_authors(raw, spans)
     first: dict[str, Span] = {}
     for span in spans:
         first.setdefault(span[0], span)
