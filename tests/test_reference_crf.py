@@ -152,3 +152,67 @@ def test_training_is_deterministic_on_a_tiny_subset(tmp_path):
     train(records, b, params, names_out=b.with_name("n.crfsuite"))
     assert a.read_bytes() == b.read_bytes()
     assert a.with_name("n.crfsuite").read_bytes() == b.with_name("n.crfsuite").read_bytes()
+
+
+def _persons(raw: str, labels: list[str]) -> list[tuple[str, str]]:
+    from citelens.read.references.names import persons_from
+
+    tokens = tokenize(raw)
+    assert len(tokens) == len(labels)
+    return [(a.family, a.given) for a in persons_from(raw, tokens, labels)[0]]
+
+
+def test_names_read_in_pieces_are_put_together():
+    # "Carter, C. Sue": an inverting comma, so the first family run is the family name
+    assert _persons("Carter, C. Sue", ["FB", "O", "G", "G", "F"]) == [("Carter", "C. Sue")]
+    # "Jenny M. Bosten" without an inverting comma: the last run is the family name
+    assert _persons("Jenny M. Bosten", ["FB", "G", "G", "F"]) == [("Bosten", "Jenny M.")]
+    # given names only: a family name and its initials, or initials and a family name
+    assert _persons("Ioannidis JPA", ["GB", "G"]) == [("Ioannidis", "JPA")]
+    assert _persons("J. Smith", ["GB", "G", "G"]) == [("Smith", "J.")]
+    assert _persons("Smith, J. A.", ["FB", "O", "G", "G", "G", "G"]) == [("Smith", "J. A.")]
+
+
+def _filled(raw: str, spans: list[tuple[str, str]]):
+    from citelens.read.references.fields import fill
+    from citelens.records import ParsedReference
+
+    located = []
+    pos = 0
+    for label, text in spans:
+        at = raw.index(text, pos)
+        located.append((label, at, at + len(text)))
+        pos = at + len(text)
+    return fill(ParsedReference(), raw, located, tokenize(raw))
+
+
+def test_numbers_checked_against_the_string():
+    raw = "Olah K. Gaze following. Front Psychol. 2017;8:2156."
+    p = _filled(raw, [("author", "Olah K"), ("title", "Gaze following"), ("container_title", "Front Psychol"),
+                      ("date", "2017"), ("volume", "8"), ("issue", "2156")])
+    assert (p.volume, p.issue, p.pages) == ("8", None, "2156")
+    raw = "C. S. Carter, \"Sex,\" Neurosci. Biobehav. Rev., vol. 143, no. 2, Art. no. 104948, 2022."
+    p = _filled(raw, [("author", "C. S. Carter"), ("title", "Sex"), ("container_title", "Neurosci. Biobehav. Rev"),
+                      ("volume", "vol. 143, no. 2"), ("issue", "no. 104948"), ("date", "2022")])
+    assert (p.volume, p.issue, p.pages) == ("143", "2", "104948")
+    raw = "Turcsan B. (2017). Context. Frontiers in Psychology, 8, Article 2232."
+    p = _filled(raw, [("author", "Turcsan B."), ("date", "2017"), ("title", "Context"),
+                      ("container_title", "Frontiers in Psychology"), ("volume", "8")])
+    assert p.pages == "2232"
+    # a real issue keeps its place: "(2)" and "no. 4" are issues
+    raw = "Smith J. Title. J Biol. 2001;12(3):45-67."
+    p = _filled(raw, [("author", "Smith J"), ("title", "Title"), ("container_title", "J Biol"), ("date", "2001"),
+                      ("volume", "12"), ("issue", "3"), ("pages", "45-67")])
+    assert (p.volume, p.issue, p.pages) == ("12", "3", "45-67")
+
+
+def test_group_author_and_book_after_in():
+    raw = "World Health Organization. WHO guidelines on hand hygiene. Geneva: WHO; 2009."
+    p = _filled(raw, [("author", "World Health Organization"), ("title", "WHO guidelines on hand hygiene"),
+                      ("location", "Geneva"), ("publisher", "WHO"), ("date", "2009")])
+    assert [(a.family, a.given) for a in p.authors] == [("World Health Organization", "")]
+    raw = "Carter CS. Oxytocin and evolution. In: Current topics in behavioral neurosciences. Vol. 35. 2018."
+    p = _filled(raw, [("author", "Carter CS"), ("title", "Oxytocin and evolution"),
+                      ("title", "Current topics in behavioral neurosciences"), ("volume", "Vol. 35"),
+                      ("date", "2018")])
+    assert (p.title, p.container_title) == ("Oxytocin and evolution", "Current topics in behavioral neurosciences")

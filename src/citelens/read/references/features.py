@@ -109,10 +109,10 @@ class _Word:
         self.shape = "s=" + s
         self.own = own
         self.year = "year" in own
-        self.m2 = ["-2w=" + lw, "-2s=" + s]
+        self.m2 = ["-2w=" + lw, "-2s=" + s, *("-2" + x for x in own)]
         self.m1 = ["-1w=" + lw, "-1s=" + s, *("-1" + x for x in own)]
         self.p1 = ["1w=" + lw, "1s=" + s, *("1" + x for x in own)]
-        self.p2 = ["2w=" + lw, "2s=" + s]
+        self.p2 = ["2w=" + lw, "2s=" + s, *("2" + x for x in own)]
 
 
 _CACHE: dict[str, _Word] = {}
@@ -196,14 +196,32 @@ def _segments(tokens: list[Token], commas: bool) -> list[list[str]]:
             bounds.append(i)
     out: list[list[str]] = [[] for _ in range(n)]
     prev = -1
+    index = 0
+    last = len(bounds)
     for b in bounds + [n]:
         lo, hi = prev + 1, b
         if hi > lo:
             words = hi - lo
-            has_digit = any(tokens[k].text[:1].isdigit() for k in range(lo, hi))
+            has_digit = False
+            caps = alpha = 0
+            for k in range(lo, hi):
+                t = tokens[k].text
+                c = t[:1]
+                if c.isdigit():
+                    has_digit = True
+                elif c.isalpha() and len(t) > 3:
+                    alpha += 1
+                    caps += c.isupper()
             nxt = b + 1 if b + 1 < n else None
             after = "d" if nxt is not None and tokens[nxt].text[:1].isdigit() else "w" if nxt is not None else "end"
-            f = [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}"]
+            opener = tokens[prev].text if prev >= 0 else "^"
+            closer = tokens[b].text if b < n else "$"
+            case = "-" if not alpha else "all" if caps == alpha else "none" if not caps else \
+                "most" if 2 * caps > alpha else "few"
+            f = [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
+                 f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
+                 f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}"]
+            index += 1
             for k in range(lo, hi):
                 out[k] = f
         if b < n:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...records import ParsedReference
+from ...records import Author, ParsedReference
 from .names import persons_from
 from .rules import expand_pages, parse_authors
 from .tokens import Token
@@ -37,6 +37,15 @@ _IN_RE = re.compile(r"^\s*(?:in|dans|en|em)\s*:?\s+", re.I)
 _ABBREV_PERIOD_RE = re.compile(r"\w\.\s")
 # after "Trends Neurosci." the details go on ("35, 649", ", vol. 2"): that period is the abbreviation's,
 # whereas "Biol Lett. 2013;9" ends a sentence
+_IN_BEFORE_RE = re.compile(r"\b(?:in|dans|en|em)\s*:?\s*$", re.I)
+_ARTICLE_AFTER_RE = re.compile(r"[\s,;:.)]*\b(?:art(?:icle)?\.?|e-?location)\s*(?:no\.?|nr\.?|number)?\s*:?\s*"
+                               r"([A-Za-z]{0,3}\d+)\b", re.I)
+_ART_BEFORE_RE = re.compile(r"\bart(?:icle)?\.?\s*$", re.I)
+# a group author: an organisation printed where the persons would be ("World Health Organization.")
+_GROUP_RE = re.compile(r"\b(?:organi[sz]ation|consortium|committee|association|society|institute|council|"
+                       r"collaboration|collaborative|agency|department|ministry|network|foundation|federation|"
+                       r"commission|alliance|union|board|office|authority|initiative|investigators|"
+                       r"working\s+group|study\s+group|task\s+force|centers?|centres?|nations)\b", re.I)
 _DETAIL_AFTER_RE = re.compile(r"\.\s*(?:,|\d+\s*[,(:]|vol\b|pp?\b)", re.I)
 
 
@@ -135,6 +144,37 @@ def year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _looks_abbreviated(text: str) -> bool:
+    """Whether a container's last word may be an abbreviation ("Neurosci", "Psychopharmacol"), not a whole
+    word ("Neurosciences", "Psychology"), which a sentence period follows."""
+    words = text.split()
+    last = words[-1] if words else ""
+    return len(last) <= 9 or last[-1:].lower() not in ("s", "y", "e", "a", "n")
+
+
+_JOURNAL_TAIL_RE = re.compile(r"(?:^|[,;&]\s*|\band\s+)((?:[A-Z][a-z]{0,6}\.\s*)+)$")
+
+
+def _journal_out_of_authors(raw: str, spans: list[Span]) -> list[Span]:
+    """An author span that ran into the journal ("K. Jones, J. Chem" before "Phys."): when the words after the
+    last separator are all journal abbreviations ending just before the container, they are the container's."""
+    from .features import JOURNAL_WORDS
+
+    for k in range(len(spans) - 1):
+        lab, a, b = spans[k]
+        nxt = spans[k + 1]
+        if lab != "author" or nxt[0] != "container_title" or nxt[1] - b > 3:
+            continue
+        m = _JOURNAL_TAIL_RE.search(raw[a:b] + raw[b: nxt[1]].rstrip())
+        if m and all(w.rstrip(".").lower() in JOURNAL_WORDS for w in m.group(1).split()) and a + m.start(1) > a:
+            cut = a + m.start(1)
+            end = cut
+            while end > a and raw[end - 1] in " ,;&":
+                end -= 1
+            return [*spans[:k], ("author", a, end), ("container_title", cut, nxt[2]), *spans[k + 2:]]
+    return spans
+
+
 def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Token],
          name_labeller: Callable[[int, int], list[str]] | None = None) -> ParsedReference:
     """Set `parsed`'s bibliographic fields from the labelled spans of `raw` (identifiers are left as they are).
@@ -142,6 +182,7 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
     `name_labeller(lo, hi)` labels the tokens `tokens[lo:hi]` of the author list as persons (see
     `names`); without it the rules split the list.
     """
+    spans = _journal_out_of_authors(raw, spans)
     first: dict[str, Span] = {}
     for span in spans:
         first.setdefault(span[0], span)
@@ -168,10 +209,15 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
             parsed.et_al = bool(re.match(r"\s*,?\s*(?:et\.?\s*al|and others)", tail))
     if "title" in first:
         parsed.title = clean_title(raw[first["title"][1]: first["title"][2]])
+    titles = [s for s in spans if s[0] == "title"]
+    if "container_title" not in first and len(titles) > 1 and _IN_BEFORE_RE.search(raw[max(0, titles[1][1] - 6):
+                                                                                      titles[1][1]]):
+        first["container_title"] = titles[1]  # "Chapter. In: Book." read as two titles: the second is the book
     if "container_title" in first:
         _, a, b = first["container_title"]
         keep = raw[b: b + 1] == "." and (_ABBREV_PERIOD_RE.search(raw[a:b] + " ") is not None
-                                          or _DETAIL_AFTER_RE.match(raw, b) is not None)
+                                          or (_DETAIL_AFTER_RE.match(raw, b) is not None
+                                              and _looks_abbreviated(raw[a:b])))
         parsed.container_title = clean_container(raw[a:b] + ("." if keep else ""))
     inner_issue = None
     if "volume" in first:
@@ -186,6 +232,23 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
         parsed.issue = inner_issue
     if "pages" in first:
         parsed.first_page, parsed.last_page = clean_pages(raw[first["pages"][1]: first["pages"][2]])
+    elif "issue" not in first and "volume" in first and parsed.first_page is None:
+        m = _ARTICLE_AFTER_RE.match(raw, first["volume"][2])
+        if m:  # "8, Article 2232": the article number stands for the pages
+            parsed.first_page = m.group(1)
+    elif "issue" in first and parsed.issue and parsed.first_page is None:
+        # checked against the string: after "Art." the number is the article's ("Art. no. 104948"), and
+        # a number after "volume:" is a page ("2017;8:2156"); neither is an issue
+        _, a, b = first["issue"]
+        before = raw[max(0, a - 12): a]
+        after_volume = "volume" in first and raw[first["volume"][2]: a].strip() == ":"
+        if _ART_BEFORE_RE.search(before) or (after_volume and _PAGES_RE.fullmatch(parsed.issue)):
+            parsed.first_page, parsed.last_page = clean_pages(parsed.issue)
+            parsed.issue = inner_issue
+    if parsed.authors and len(parsed.authors) == 1 and author_spans:
+        group = raw[chosen[0][1]: chosen[-1][2]].strip(_OUTER)
+        if _GROUP_RE.search(group) and not re.search(r"[,;&]|\band\b", group) and len(group.split()) > 1:
+            parsed.authors = [Author(group, "")]
     for span in spans:
         if span[0] == "date" and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[2]]):
             year = year_of(raw[span[1]: span[2]])

@@ -13,18 +13,25 @@ Training labels come from the corpora's `fields.authors` aligned to the author s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...records import Author
 from .features import KEYWORDS
 from .tokens import Token, tokenize
 
-NAMES_MODEL_NAME = "reference-names-v1.crfsuite"
+NAMES_MODEL_NAME = "reference-names-v2.crfsuite"
 _INITIALS_RE = re.compile(r"(?:[A-Z\u00c0-\u024f]\.\s?-?){1,4}")
+_BARE_INITIALS_RE = re.compile(r"[A-Z\u00c0-\u00de]{1,3}")
 _SEPARATORS = {",", ";", "&", "and", "und", "et", "y", "e", "/", "with"}
 
 
-def _find(tokens: list[Token], words: list[str], start: int, stop: int) -> int:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokenize(text))
+
+
+def _find(tokens: list[Token], words: tuple[str, ...], start: int, stop: int) -> int:
     n = len(words)
     if n == 0:
         return -1
@@ -40,8 +47,8 @@ def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tu
     labels = ["S"] * len(tokens)
     pos = 0
     for person in persons:
-        fam = [t.text for t in tokenize(person.get("family") or "")]
-        giv = [t.text for t in tokenize(person.get("given") or "")]
+        fam = _words(person.get("family") or "")
+        giv = _words(person.get("given") or "")
         fi = _find(tokens, fam, pos, len(tokens))
         if fi == -1:
             return None
@@ -93,12 +100,7 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
     authors: list[Author] = []
     vancouver: list[bool] = []
     for parts, has_comma in zip(people, comma, strict=True):
-        fam = [p for p in parts if p[0] == "F"]
-        giv = [p for p in parts if p[0] == "G"]
-        family = raw[fam[0][1]: fam[-1][2]] if fam else ""
-        given = raw[giv[0][1]: giv[-1][2]] if giv else ""
-        if not family and given:
-            family, given = given, ""
+        family, given, fam, giv = _family_given(raw, parts, has_comma)
         family = " ".join(family.split()).strip(" ,;")
         given = " ".join(given.split()).strip(" ,;")
         if family:
@@ -118,6 +120,49 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
             and all("." not in a.given for a in authors[:-1]):
         authors[-1] = Author(authors[-1].family, authors[-1].given[:-1])
     return authors, et_al
+
+
+def _family_given(raw: str, parts: list[tuple[str, int, int]], has_comma: bool
+                  ) -> tuple[str, str, list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """A person's family and given names from its labelled tokens (kind, start, end).
+
+    Normally the family name runs from the first to the last `F` token. When `G` tokens stand
+    between two runs of `F` tokens, the names were read in pieces ("Carter, C. Sue" as F, G, F;
+    "Jenny M. Bosten" as F, G, F): after an inverting comma the first run is the family name and
+    the rest the given names, otherwise the last run is the family name. A person with given
+    names only ("Ioannidis JPA" read as G, G) is a family name followed by its initials, or
+    initials followed by a family name, or else one name.
+    """
+    fam = [p for p in parts if p[0] == "F"]
+    giv = [p for p in parts if p[0] == "G"]
+    if fam and giv and giv[0][1] < fam[-1][1] and fam[0][1] < giv[-1][1]:
+        runs: list[list[tuple[str, int, int]]] = []
+        for p in parts:
+            if p[0] == "F" and runs and runs[-1][-1][0] == "F":
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        fam_runs = [r for r in runs if r[0][0] == "F"]
+        if len(fam_runs) > 1 or (has_comma and fam_runs and parts[0][0] == "F"):
+            if has_comma and parts[0][0] == "F":
+                fam = fam_runs[0]
+                rest = parts[len(fam):]
+            else:
+                fam = fam_runs[-1]
+                rest = [p for p in parts if p[1] < fam[0][1]]
+            if rest:
+                return (raw[fam[0][1]: fam[-1][2]], raw[rest[0][1]: rest[-1][2]], fam, rest)
+    family = raw[fam[0][1]: fam[-1][2]] if fam else ""
+    given = raw[giv[0][1]: giv[-1][2]] if giv else ""
+    if not family and given:
+        words = raw[giv[0][1]: giv[-1][2]].split()
+        if len(words) > 1 and _BARE_INITIALS_RE.fullmatch(words[-1]) and not _BARE_INITIALS_RE.fullmatch(words[0]):
+            family, given = " ".join(words[:-1]), words[-1]
+        elif len(words) > 1 and _INITIALS_RE.fullmatch(words[0]) and not _INITIALS_RE.fullmatch(words[-1]):
+            family, given = words[-1], " ".join(words[:-1])
+        else:
+            family, given = given, ""
+    return family, given, fam, giv
 
 
 def rule_name_hints(raw: str, tokens: list[Token], authors: list[Author]) -> list[str]:

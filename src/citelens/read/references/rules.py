@@ -30,6 +30,8 @@ _QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u201e", "\u201c"), ("\u2018
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():
+        return _SPACE_RE.sub(" ", text).strip()
     # control and format characters vanish; other unprintable ones (line separators) become spaces
     text = "".join(ch if ch.isprintable() else ("" if unicodedata.category(ch) in ("Cc", "Cf") and ch not in
                                                  "\t\n\r" else " ") for ch in text)

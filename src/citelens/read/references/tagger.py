@@ -10,8 +10,8 @@ from ...errors import CitelensError
 from .features import sequence_features
 from .tokens import Token
 
-MODEL_NAME = "reference-crf-v1.crfsuite"
-NAMES_MODEL_NAME = "reference-names-v1.crfsuite"
+MODEL_NAME = "reference-crf-v2.crfsuite"
+NAMES_MODEL_NAME = "reference-names-v2.crfsuite"
 
 
 class ModelMissing(CitelensError):

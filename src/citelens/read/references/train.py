@@ -47,7 +47,7 @@ def _default_corpora() -> Path:
 
 
 DEFAULT_CORPORA = _default_corpora()
-MODEL_NAME = "reference-crf-v1.crfsuite"
+MODEL_NAME = "reference-crf-v2.crfsuite"
 MODEL_PATH = Path(__file__).resolve().parent / "model" / MODEL_NAME
 NAMES_MODEL_PATH = Path(__file__).resolve().parent / "model" / NAMES_MODEL_NAME
 NAMES_FILE = "grobid-names"
