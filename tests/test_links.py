@@ -133,3 +133,27 @@ def test_a_paraphrase_of_a_cited_review_keeps_its_content_link(checked):
     claims = {c.claim.text: c for c in store.load(ids["tests/data/articles/vasopressin-anxiety.txt"]).claims}
     seshadri = next(c for t, c in claims.items() if t.startswith("Seshadri describes"))
     assert seshadri.references == [8] and seshadri.status == "supported"
+
+
+def test_an_author_year_cue_finds_a_year_printed_in_an_unusual_place():
+    """'Lee and Park (2014)' cites the work whose string gives 2014 only as its online date."""
+    from citelens.claims.links import Linker, printed_years
+    from citelens.read.article import parse_article
+    from citelens.records import Resolution, StoredArticle, StoredClaim, StoredReference
+
+    text = (
+        "Trust\n\nLee and Park (2014) found a link between oxytocin and trust.\n\nReferences\n"
+        "Lee K, Park S. Oxytocin and trust in young adults. Psychoneuroendocrinology 51:1-10 (2015). "
+        "Epub 2014 Sep 16.\n"
+        "Lee K, Park S. Oxytocin and trust in older adults. Psychoneuroendocrinology 60:20-30 (2016).\n"
+    )
+    article = parse_article(text, "trust.txt", "0" * 64)
+    refs = [StoredReference(r, Resolution("not_found", 0.9)) for r in article.references]
+    stored = StoredArticle(1, "trust.txt", article.title, article.sha256, "", None,
+                           [StoredClaim(c) for c in article.claims], refs)
+    (links,) = [v for v in Linker(stored).link_all().values() if v]
+    assert [link["reference"] for link in links] == [1]
+    assert "year 2014" in links[0]["reason"]
+    # pages, volume:page, DOIs and URLs are not years
+    assert printed_years("PNAS 111(5):1987-1992 (2014). doi:10.1038/2012.1999") == {2014}
+    assert printed_years("Smith J (2003a) Title. J Neurosci 2004 Dec 12;24:100-9.") == {2003, 2004}

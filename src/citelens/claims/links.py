@@ -73,6 +73,7 @@ def reference_doc(sref: StoredReference) -> RefDoc:
     text = " ".join(x for x in (parsed.title, match.title if match else None,
                                 match.abstract if match else None) if x)
     years = {y for y in (parsed.year, match.year if match else None) if y}
+    years.update(printed_years(ref.raw))
     if match:
         years.update(match.other_years)
     families = [family_key(a.family) for a in parsed.authors]
@@ -89,6 +90,17 @@ def reference_doc(sref: StoredReference) -> RefDoc:
 
 
 _WORD_RUN_RE = re.compile(r"\w+")
+# a year as printed anywhere in a reference: not part of a page range, a volume:page, a DOI or a URL
+_IDENTIFIER_RE = re.compile(r"\b(?:10\.\d{4,9}/|https?://|www\.)\S+", re.I)
+_PRINTED_YEAR_RE = re.compile(r"(?<![\d:./\-\u2013])(?<!pp\. )(?<!p\. )((?:1[89]|20)\d\d)[a-z]?(?![\d\-\u2013/])")
+
+
+def printed_years(raw: str) -> set[int]:
+    """Every year the printed reference gives, wherever it stands (`(2003a)`, after the title, at the end
+    after the pages, in a date `2003 Dec 12`), so an author-year cue finds its work even when the parser
+    took another number for the year or none."""
+    text = _IDENTIFIER_RE.sub(" ", raw)
+    return {int(m.group(1)) for m in _PRINTED_YEAR_RE.finditer(text)}
 
 
 @lru_cache(maxsize=65536)
