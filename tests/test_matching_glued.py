@@ -216,3 +216,33 @@ def test_a_generational_suffix_is_not_another_author():
              authors=[Author("McKinney", "George W .")], year=1969, type="book")
     misread = ParsedReference(authors=[Author("McKinney", "George W ."), Author("III", "")], year=1969, title=w.title)
     _check(misread, w, raw)
+
+
+PDG = Work(doi="10.1088/1674-1137/38/9/090001", title="Review of Particle Physics",
+           authors=[Author("Olive", "K.A."), Author("Agashe", "K."), Author("Amsler", "C.")],
+           container_title="Chinese Physics C", container_abbrev="Chinese Phys. C", volume="38", issue="9",
+           pages="090001", year=2014)
+
+
+def test_a_group_author_the_record_leaves_out_is_not_another_author():
+    raw = ('Particle Data Group Collaboration, K. A. Olive et al., "Review of Particle Physics," '
+           "Chin. Phys. C38( 2014)090001 .")
+    read = ParsedReference(authors=[Author("Particle Data"), Author("Olive", "K. A.")], et_al=True,
+                           title="Review of Particle Physics", container_title="Chin. Phys. C", volume="38",
+                           first_page="090001", year=2014)
+    _check(read, PDG, raw)
+    # a person the record lacks still is one
+    extra = ParsedReference(authors=[Author("Olive", "K. A."), Author("Smithers", "J.")],
+                            title="Review of Particle Physics", container_title="Chin. Phys. C", volume="38",
+                            first_page="090001", year=2014)
+    raw_extra = 'K. A. Olive, J. Smithers, "Review of Particle Physics," Chin. Phys. C 38, 090001 (2014).'
+    assert [d.field for d in compare(extra, PDG, raw_extra).discrepancies] == ["authors"]
+
+
+def test_a_string_the_parser_cannot_read_is_still_searched_by_its_words():
+    from citelens.resolve.resolver import skip_reason
+
+    raw = ("weisman o zagoory-sharon o, feldman r. (2014 oxytocin administrati0n sali- vary testosterone and "
+           "father-infant social behavior progress in neuro-psychopharmacol")
+    assert skip_reason(ParsedReference(year=2014), raw) is None
+    assert skip_reason(ParsedReference(), "12. ibid.") is not None

@@ -83,3 +83,5 @@ DATACITE_PREFIXES = {
     "10.17632": "Mendeley Data", "10.1594": "PANGAEA", "10.17605": "OSF", "10.15468": "GBIF",
     "10.5066": "USGS ScienceBase", "10.25740": "Stanford Digital Repository", "10.4121": "4TU.ResearchData",
 }
+# a reference the parser could not read is still searched by its printed string if it has this many words
+MIN_SEARCHABLE_WORDS = 4

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from citelens.read import expand_pages
-from citelens.records import Discrepancy, ParsedReference, Work
+from citelens.records import Author, Discrepancy, ParsedReference, Work
 
 # --- thresholds (see the module docstring) ---------------------------------------------
 TITLE_STRONG = 0.90  # with one more agreeing field: the same work
@@ -688,6 +688,19 @@ def _number_printed(value: str | None, f: Found) -> bool:
     return bool(value) and value_in(value, f.rest)
 
 
+_GROUP_NAME_RE = re.compile(
+    r"\b(?:group|collaboration|consortium|committee|council|network|working party|task force|investigators|"
+    r"organi[sz]ation|association|society|institute|foundation)\b", re.I)
+
+
+def _is_group(author: Author, raw: str) -> bool:
+    """A group author: a group word in the name, or in the words the string prints right after it."""
+    if _GROUP_NAME_RE.search(f"{author.family} {author.given}"):
+        return True
+    m = re.search(rf"{re.escape(author.family)}((?:\s+\w+){{1,3}})", raw)
+    return bool(m and _GROUP_NAME_RE.search(m.group(1)))
+
+
 def _plausible_surname(name: str, w: Work) -> bool:
     """A cited name that can be an author the record lacks: not a number, initials, a given name of one of
     the record's authors, "et al.", a conjunction ("e Du", "und Du") or a word of the journal or title."""
@@ -749,8 +762,10 @@ def _discrepancies(ref: ParsedReference, c: Comparison) -> tuple[list[Discrepanc
             missing = [n for n in missing if not _holds_family(n, actual_names)]
             if any(ch.isupper() for ch in p.raw):  # surnames are capitalised where the string has capitals
                 missing = [n for n in missing if not n.islower()]
-        # a cited author the record does not have; a shortened list ("et al.", or none) is never one
-        missing = [n for n in missing if _plausible_surname(n, w)]
+        # a cited author the record does not have; a shortened list ("et al.", or none) is never one;
+        # nor is a group ("Particle Data Group Collaboration"), which records often leave out
+        groups = {a.family for a in ref.authors if _is_group(a, f.raw if f is not None else "")}
+        missing = [n for n in missing if n not in groups and _plausible_surname(n, w)]
         if missing and not (len(missing) == 1 and first_wrong and len(cited_names) == 1):
             out.append(Discrepancy("authors", cited_names, actual_names))
     elif cited_names:

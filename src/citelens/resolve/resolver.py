@@ -84,6 +84,9 @@ def datacite_repository(doi: str | None) -> str | None:
     return defaults.DATACITE_PREFIXES.get(doi.lower().split("/", 1)[0])
 
 
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+
+
 def skip_reason(ref: ParsedReference, raw: str) -> str | None:
     """Why a reference is not a scholarly work that Crossref or PubMed index, or None."""
     repository = datacite_repository(ref.doi)
@@ -102,7 +105,10 @@ def skip_reason(ref: ParsedReference, raw: str) -> str | None:
         return "not a scholarly publication (web page, personal communication or similar)"
     if ref.url and not (ref.container_title or ref.volume or ref.first_page):
         return "a web page (URL only, no journal or book): Crossref and PubMed do not index it"
-    if not ref.title and not ref.authors and not ref.container_title and not (ref.volume or ref.first_page):
+    if (not ref.title and not ref.authors and not ref.container_title and not (ref.volume or ref.first_page)
+            and len(_WORD_RE.findall(raw)) < defaults.MIN_SEARCHABLE_WORDS):
+        # the printed string itself is the bibliographic query: a string the parser could not read
+        # is still looked up when it has words enough to search with
         return "nothing to look up: no title, authors or journal could be read"
     return None
 
