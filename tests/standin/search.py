@@ -718,9 +718,7 @@ class PubMedIndex:
         """The same answer as `ecitmatch_line` over all records, from the indexes."""
         if not line.strip():
             return None
-        fields = line.split("|")
-        fields += [""] * (6 - len(fields))
-        journal, year, volume, page, author, key = (f.strip() for f in fields[:6])
+        journal, year, volume, page, author, key = ecitmatch_fields(line)
         echo = "|".join([journal, year, volume, page, author, key])
         sets: list[set[int]] = []
         if journal:
@@ -746,13 +744,19 @@ class PubMedIndex:
 # ECitMatch
 
 
+def ecitmatch_fields(line: str) -> tuple[str, str, str, str, str, str]:
+    """The six fields of one ``journal|year|volume|first_page|author|key|`` line, stripped."""
+    fields = line.split("|")
+    fields += [""] * (6 - len(fields))
+    journal, year, volume, page, author, key = (f.strip() for f in fields[:6])
+    return journal, year, volume, page, author, key
+
+
 def ecitmatch_line(records: Sequence[Record], line: str) -> str | None:
     """Answer one ``journal|year|volume|first_page|author|key|`` line (``None`` for a blank line)."""
     if not line.strip():
         return None
-    fields = line.split("|")
-    fields += [""] * (6 - len(fields))
-    journal, year, volume, page, author, key = (f.strip() for f in fields[:6])
+    journal, year, volume, page, author, key = ecitmatch_fields(line)
     echo = "|".join([journal, year, volume, page, author, key])
     pubmed = [r for r in records if r.get("pmid")]
     if journal:
