@@ -111,17 +111,16 @@ def _articles(store: Store, key: str | None) -> list[int]:
 
 
 def _write_reports(reports: list[dict[str, Any]], report_path: str | None, jsonl_path: str | None) -> None:
-    from citelens.output import render, report_format
+    from citelens.output import render, report_format, write_report
 
     if report_path:
-        Path(report_path).write_text(render(reports, report_format(report_path)), encoding="utf-8")
+        write_report(reports, report_format(report_path), Path(report_path))
         click.echo(f"report written to {report_path}")
     if jsonl_path:
-        text = render(reports, "jsonl")
         if jsonl_path == "-":
-            click.echo(text, nl=False)
+            click.echo(render(reports, "jsonl"), nl=False)
         else:
-            Path(jsonl_path).write_text(text, encoding="utf-8")
+            write_report(reports, "jsonl", Path(jsonl_path))
             click.echo(f"JSON Lines written to {jsonl_path}")
 
 
@@ -363,8 +362,9 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
         click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
                    f"cache hits {sum(stats.cache_hits.values())}; database {db_path}")
         if json_path:
-            Path(json_path).write_text(json.dumps(result.report, ensure_ascii=False, indent=2) + "\n",
-                                       encoding="utf-8")
+            with Path(json_path).open("w", encoding="utf-8") as out:  # streamed, not built as one string
+                json.dump(result.report, out, ensure_ascii=False, indent=2)
+                out.write("\n")
             click.echo(f"JSON report written to {json_path}")
         _write_reports([result.report], report_path, jsonl_path)
     _warn_unchecked([result.report], len(result.kept))

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,31 @@ def render(reports: list[dict[str, Any]], fmt: str) -> str:
     return _markdown(reports)
 
 
+def write_report(reports: list[dict[str, Any]], fmt: str, path: Path) -> None:
+    """The report written to `path` as it is encoded (JSON and JSON Lines are streamed to the file, not
+    built as one string first: a 10,000-reference report is tens of MB of text)."""
+    with path.open("w", encoding="utf-8") as out:
+        if fmt == "json":
+            json.dump(reports, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "jsonl":
+            for line in _jsonl_lines(reports):
+                out.write(line + "\n")
+        else:
+            out.write(render(reports, fmt))
+
+
+def _jsonl_lines(reports: list[dict[str, Any]]) -> Iterator[str]:
+    for report in reports:
+        for ref in report["references"]:
+            yield json.dumps({"article": report["article"]["path"],
+                              "article_title": report["article"]["title"], **ref}, ensure_ascii=False)
+
+
 def jsonl(reports: list[dict[str, Any]]) -> str:
     """JSON Lines: one reference per line, the report's reference object with its article's path and
     title (`article`, `article_title`) added."""
-    lines = []
-    for report in reports:
-        for ref in report["references"]:
-            lines.append(json.dumps({"article": report["article"]["path"],
-                                     "article_title": report["article"]["title"], **ref}, ensure_ascii=False))
+    lines = list(_jsonl_lines(reports))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
