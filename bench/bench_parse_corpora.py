@@ -126,6 +126,20 @@ def score(records: list[dict[str, Any]], model: Path | None = None, errors: list
     return tally
 
 
+def train_and_score(corpora: Path, fit: list[dict[str, Any]], hold: list[dict[str, Any]], *,
+                    params: dict[str, Any] | None = None, model: Path | None = None) -> tuple[Tally, int, float]:
+    """Train a model on `fit` plus the corpora's author-list strings (in a temporary file unless `model` is
+    given, then kept there) and score it on `hold`: the tally, the model's size in bytes, the training's CPU s."""
+    names = list(load_records(corpora, [NAMES_FILE]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = model or Path(tmp) / "model.crfsuite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cpu = time.process_time()
+        train(fit + names, path, params=params, names_out=path.with_name(NAMES_MODEL_NAME))
+        took = time.process_time() - cpu
+        return score(hold, path), path.stat().st_size, took
+
+
 def held_out_source(source: str) -> bool:
     return source.startswith("kermitt2/grobid") and int(hashlib.sha1(source.encode()).hexdigest(), 16) % 5 == 0
 
@@ -162,11 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         train_part = [r for r in everything if r["split"] == "train" and not held_out_source(r["source"])]
         test_part = [r for r in everything if held_out_source(r["source"])]
         sources = {r["source"] for r in test_part}
-        with tempfile.TemporaryDirectory() as tmp:
-            model = Path(tmp) / "by-source.crfsuite"
-            names = list(load_records(args.corpora, [NAMES_FILE]))
-            train(train_part + names, model, names_out=model.with_name(NAMES_MODEL_NAME))
-            tally = score(test_part, model)
+        tally, _, _ = train_and_score(args.corpora, train_part, test_part)
         print(f"split by source: trained on {len(train_part)} train strings of other sources; scored on all "
               f"{tally.n} strings of {len(sources)} held-out GROBID source files")
         print("\n".join(tally.rows()))

@@ -15,15 +15,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_parse_corpora import score
-from citelens.read.references.names import NAMES_MODEL_NAME
-from citelens.read.references.train import CRF_PARAMS, DEFAULT_CORPORA, NAMES_FILE, load_records, train
+from bench.bench_parse_corpora import score, train_and_score
+from citelens.read.references.train import CRF_PARAMS, DEFAULT_CORPORA, load_records
 
 
 def _h(text: str) -> int:
@@ -50,21 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     records = list(load_records(args.corpora))
     fit = [r for r in records if not in_holdout(r)]
     hold = [r for r in records if in_holdout(r)]
-    names = list(load_records(args.corpora, [NAMES_FILE]))
     params = dict(CRF_PARAMS, c1=args.c1, c2=args.c2, max_iterations=args.iters)
     params["feature.minfreq"] = args.minfreq
-    with tempfile.TemporaryDirectory() as tmp:
-        took = 0.0
-        if args.model is not None:
-            model = args.model
-        else:
-            model = args.save or Path(tmp) / "tune.crfsuite"
-            model.parent.mkdir(parents=True, exist_ok=True)
-            cpu = time.process_time()
-            train(fit + names, model, params=params, names_out=model.with_name(NAMES_MODEL_NAME))
-            took = time.process_time() - cpu
-        size = model.stat().st_size
-        tally = score(hold, model)
+    took = 0.0
+    if args.model is not None:
+        tally, size = score(hold, args.model), args.model.stat().st_size
+    else:
+        tally, size, took = train_and_score(args.corpora, fit, hold, params=params, model=args.save)
     print(f"[{args.tag}] c1={args.c1} c2={args.c2} iters={args.iters} minfreq={args.minfreq}: fit {len(fit)}, "
           f"holdout {tally.n}; train {took:.0f} s CPU, model {size:,} bytes")
     print("\n".join(tally.rows()))

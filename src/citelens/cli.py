@@ -362,9 +362,9 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
         click.echo(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
                    f"cache hits {sum(stats.cache_hits.values())}; database {db_path}")
         if json_path:
-            with Path(json_path).open("w", encoding="utf-8") as out:  # streamed, not built as one string
-                json.dump(result.report, out, ensure_ascii=False, indent=2)
-                out.write("\n")
+            from citelens.output import write_json
+
+            write_json(result.report, Path(json_path))
             click.echo(f"JSON report written to {json_path}")
         _write_reports([result.report], report_path, jsonl_path)
     _warn_unchecked([result.report], len(result.kept))

@@ -7,8 +7,8 @@ BibTeX, CSL-JSON or RIS; `terminal` renders reports as rich tables for the CLI.
 
 from __future__ import annotations
 
-from citelens.output.batch_reports import render, report_format, write_report
+from citelens.output.batch_reports import render, report_format, write_json, write_report
 from citelens.output.export import export_references
 from citelens.output.report import build_report
 
-__all__ = ["build_report", "export_references", "render", "report_format", "write_report"]
+__all__ = ["build_report", "export_references", "render", "report_format", "write_json", "write_report"]

@@ -42,15 +42,22 @@ def render(reports: list[dict[str, Any]], fmt: str) -> str:
 def write_report(reports: list[dict[str, Any]], fmt: str, path: Path) -> None:
     """The report written to `path` as it is encoded (JSON and JSON Lines are streamed to the file, not
     built as one string first: a 10,000-reference report is tens of MB of text)."""
+    if fmt == "json":
+        write_json(reports, path)
+        return
     with path.open("w", encoding="utf-8") as out:
-        if fmt == "json":
-            json.dump(reports, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        elif fmt == "jsonl":
+        if fmt == "jsonl":
             for line in _jsonl_lines(reports):
                 out.write(line + "\n")
         else:
             out.write(render(reports, fmt))
+
+
+def write_json(value: Any, path: Path) -> None:
+    """`value` as indented JSON, encoded straight into the file."""
+    with path.open("w", encoding="utf-8") as out:
+        json.dump(value, out, ensure_ascii=False, indent=2)
+        out.write("\n")
 
 
 def _jsonl_lines(reports: list[dict[str, Any]]) -> Iterator[str]:

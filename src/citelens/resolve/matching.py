@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from citelens.read import expand_pages
+from citelens.read import GROUP_WORDS, expand_pages
 from citelens.records import Author, Discrepancy, ParsedReference, Work
 
 # --- thresholds (see the module docstring) ---------------------------------------------
@@ -688,9 +688,8 @@ def _number_printed(value: str | None, f: Found) -> bool:
     return bool(value) and value_in(value, f.rest)
 
 
-_GROUP_NAME_RE = re.compile(
-    r"\b(?:group|collaboration|consortium|committee|council|network|working party|task force|investigators|"
-    r"organi[sz]ation|association|society|institute|foundation)\b", re.I)
+# the parser's group-author words, and "Group" alone: "Particle Data Group" is printed before the persons
+_GROUP_NAME_RE = re.compile(rf"\b(?:{GROUP_WORDS}|group|working\s+party)\b", re.I)
 
 
 def _is_group(author: Author, raw: str) -> bool:

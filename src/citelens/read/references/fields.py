@@ -42,10 +42,11 @@ _ARTICLE_AFTER_RE = re.compile(r"[\s,;:.)]*\b(?:art(?:icle)?\.?|e-?location)\s*(
                                r"([A-Za-z]{0,3}\d+)\b", re.I)
 _ART_BEFORE_RE = re.compile(r"\bart(?:icle)?\.?\s*$", re.I)
 # a group author: an organisation printed where the persons would be ("World Health Organization.")
-_GROUP_RE = re.compile(r"\b(?:organi[sz]ation|consortium|committee|association|society|institute|council|"
-                       r"collaboration|collaborative|agency|department|ministry|network|foundation|federation|"
-                       r"commission|alliance|union|board|office|authority|initiative|investigators|"
-                       r"working\s+group|study\s+group|task\s+force|centers?|centres?|nations)\b", re.I)
+GROUP_WORDS = (r"organi[sz]ation|consortium|committee|association|society|institute|council|"
+               r"collaboration|collaborative|agency|department|ministry|network|foundation|federation|"
+               r"commission|alliance|union|board|office|authority|initiative|investigators|"
+               r"working\s+group|study\s+group|task\s+force|centers?|centres?|nations")
+_GROUP_RE = re.compile(rf"\b(?:{GROUP_WORDS})\b", re.I)
 _DETAIL_AFTER_RE = re.compile(r"\.\s*(?:,|\d+\s*[,(:]|vol\b|pp?\b)", re.I)
 
 
