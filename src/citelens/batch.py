@@ -8,14 +8,13 @@ continues where it stopped and repeats no request for what was done.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from citelens.errors import CitelensError
 from citelens.output import build_report
+from citelens.output.batch_reports import ReportTally
 from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known, load_stored_or_read, save_loaded
 from citelens.read import collect_paths, load_input
 from citelens.read.inputs import skipped_files
@@ -32,7 +31,7 @@ Advance = Callable[[float, int], None]  # (done, total) unique references; done 
 
 @dataclass
 class BatchResult:
-    reports: list[dict[str, Any]] = field(default_factory=list)
+    tally: ReportTally = field(default_factory=ReportTally)  # the reports' counts (each report went to `sink`)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
@@ -41,29 +40,14 @@ class BatchResult:
     looked_up: int = 0
     kept: int = 0  # references whose re-check failed, so their stored verdict was kept (with a note)
 
-    def status_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for report in self.reports:
-            counts.update(r["status"] for r in report["references"] if r["status"])
-        return counts
-
-    def claim_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for report in self.reports:
-            counts.update(c["status"] for c in report["claims"] if c["status"])
-        return counts
-
-    def failed(self, fail_on: tuple[str, ...]) -> bool:
-        """Any reference or claim with a status in `fail_on`."""
-        refs, claims = self.status_counts(), self.claim_counts()
-        return any(refs[s] or claims[s] for s in fail_on)
-
 
 def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Settings, *, log: Log | None = None,
               advance: Advance | None = None, articles: Callable[[int, int], None] | None = None,
-              stats: Stats | None = None) -> BatchResult:
+              stats: Stats | None = None, sink: Callable[[dict[str, Any]], None] | None = None) -> BatchResult:
     """Check every input of `specs`. `advance(done, total)` follows the unique references looked up,
     `articles(done, total)` the articles assessed; `stats` (if given) counts the requests as they go.
+    Each article's report goes to `sink` as soon as it is made and is then let go (the result keeps
+    only its counts), so that a batch of thousands of articles does not hold them all.
     `store` may be a function that opens it: it is called only when some input is usable, so that
     unusable inputs leave no database behind."""
     say = log or (lambda message: None)
@@ -150,7 +134,11 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     for n, article_id in enumerate(article_ids, 1):
         assess_claims(store, article_id)
         store.mark_checked(article_id)
-        result.reports.append(build_report(store.load(article_id)))
+        report = build_report(store.load(article_id))
+        result.tally.add(report)
+        if sink:
+            sink(report)
+        del report
         if articles:
             articles(n, len(article_ids))
     return result
@@ -163,6 +151,3 @@ def parse_statuses(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         raise ValueError(f"unknown status {', '.join(unknown)}: use {', '.join(allowed)}")
     return items
 
-
-def article_label(report: dict[str, Any]) -> str:
-    return Path(report["article"]["path"]).name

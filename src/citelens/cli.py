@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +25,10 @@ from citelens.errors import (
 )
 from citelens.read import load_article
 from citelens.store import Store
+
+if TYPE_CHECKING:
+    from citelens.failures import Unchecked
+    from citelens.output.batch_reports import ReportTally
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,18 +114,35 @@ def _articles(store: Store, key: str | None) -> list[int]:
     return article_ids(store, key)
 
 
-def _write_reports(reports: list[dict[str, Any]], report_path: str | None, jsonl_path: str | None) -> None:
-    from citelens.output import render, report_format, write_report
+def _report_sinks(report_path: str | None, jsonl_path: str | None) -> list[Any]:
+    """The writers of `--report` and `--jsonl`, each taking the reports one at a time."""
+    from citelens.output import report_format
+    from citelens.output.batch_reports import ReportFile, ReportWriter
 
+    sinks: list[Any] = []
     if report_path:
-        write_report(reports, report_format(report_path), Path(report_path))
-        click.echo(f"report written to {report_path}")
+        sinks.append(ReportFile(report_format(report_path), Path(report_path)))
     if jsonl_path:
-        if jsonl_path == "-":
-            click.echo(render(reports, "jsonl"), nl=False)
-        else:
-            write_report(reports, "jsonl", Path(jsonl_path))
-            click.echo(f"JSON Lines written to {jsonl_path}")
+        sinks.append(ReportWriter("jsonl", click.get_text_stream("stdout")) if jsonl_path == "-"
+                     else ReportFile("jsonl", Path(jsonl_path)))
+    return sinks
+
+
+def _close_reports(sinks: list[Any]) -> None:
+    from citelens.output.batch_reports import ReportFile
+
+    for sink in sinks:
+        sink.close()
+        if isinstance(sink, ReportFile) and sink.written:
+            click.echo(f"{'JSON Lines' if sink.fmt == 'jsonl' else 'report'} written to {sink.path}")
+
+
+def _write_reports(reports: list[dict[str, Any]], report_path: str | None, jsonl_path: str | None) -> None:
+    sinks = _report_sinks(report_path, jsonl_path)
+    for report in reports:
+        for sink in sinks:
+            sink.add(report)
+    _close_reports(sinks)
 
 
 article_arg = click.argument("article", required=False)  # a file or a URL
@@ -267,27 +288,22 @@ def _refuse_contradictions(offline: bool, refresh: bool) -> None:
              "PubMed, --offline makes no request at all; use one of them", EXIT_USAGE)
 
 
-def _exit_code(reports: list[dict[str, Any]], fail_statuses: tuple[str, ...], kept: int) -> int:
-    from citelens.failures import unchecked_of_reports
-
-    for report in reports:
-        if any(r["status"] in fail_statuses for r in report["references"]) or \
-                any(c["status"] in fail_statuses for c in report["claims"]):
-            return EXIT_FAIL_ON
-    if unchecked_of_reports(reports).unresolved or kept:
+def _exit_code(tally: ReportTally, fail_statuses: tuple[str, ...], kept: int) -> int:
+    if tally.any_of(fail_statuses):
+        return EXIT_FAIL_ON
+    if tally.unchecked.unresolved or kept:
         return EXIT_UNCHECKED
     return EXIT_OK
 
 
-def _warn_unchecked(reports: list[dict[str, Any]], kept: int) -> None:
+def _warn_unchecked(unchecked: Unchecked, kept: int) -> None:
     """The line a person cannot miss when something could not be checked (stderr)."""
     from rich.console import Console
 
-    from citelens.failures import unchecked_of_reports
     from citelens.output.terminal import warn
 
     console = Console(stderr=True)
-    line = unchecked_of_reports(reports).line()
+    line = unchecked.line()
     if line:
         warn(console, line)
     if kept:
@@ -323,6 +339,7 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
                json_path: str | None, jobs: int | None, fail_on: str | None, quiet: bool,
                report_path: str | None = None, jsonl_path: str | None = None) -> int:
     from citelens.output import report_format
+    from citelens.output.batch_reports import ReportTally
     from citelens.output.terminal import print_report
     from citelens.pipeline import check_article, read_for_check
     from citelens.resolve import Stats, stage_fraction
@@ -367,8 +384,10 @@ def _run_check(article: str | None, db_path: str, offline: bool, refresh: bool, 
             write_json(result.report, Path(json_path))
             click.echo(f"JSON report written to {json_path}")
         _write_reports([result.report], report_path, jsonl_path)
-    _warn_unchecked([result.report], len(result.kept))
-    return _exit_code([result.report], fail_statuses, len(result.kept))
+    tally = ReportTally()
+    tally.add(result.report)
+    _warn_unchecked(tally.unchecked, len(result.kept))
+    return _exit_code(tally, fail_statuses, len(result.kept))
 
 
 @cli.command()
@@ -446,30 +465,42 @@ def _run_batch(paths: list[str], db_path: str, jobs: int | None, offline: bool, 
     store = StoreOpener(db_path)  # opened only when some input is usable (or if it exists: to reuse what it holds)
     stats = Stats()
     log = (lambda line: click.echo(f"citelens: {line}", err=True)) if verbose else None
-    if _on_terminal(quiet):
-        from rich.console import Console
+    sinks = _report_sinks(report_path if fmt else None, jsonl_path)
 
-        from citelens.output.terminal import run_progress
+    def sink(report: dict[str, Any]) -> None:
+        for writer in sinks:
+            writer.add(report)
 
-        with run_progress(Console(stderr=True), lambda: sum(stats.requests.values())) as bar:
-            result = run_batch(paths, store, settings, log=log, stats=stats, advance=bar.references,
-                               articles=bar.articles)
-    else:
-        result = run_batch(paths, store, settings, log=log, stats=stats)
+    try:
+        if _on_terminal(quiet):
+            from rich.console import Console
+
+            from citelens.output.terminal import run_progress
+
+            with run_progress(Console(stderr=True), lambda: sum(stats.requests.values())) as bar:
+                result = run_batch(paths, store, settings, log=log, stats=stats, advance=bar.references,
+                                   articles=bar.articles, sink=sink)
+        else:
+            result = run_batch(paths, store, settings, log=log, stats=stats, sink=sink)
+    except BaseException:
+        for writer in sinks:
+            getattr(writer, "discard", lambda: None)()
+        raise
     for line in result.errors + result.warnings + result.skipped:
         click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)
-    if result.reports:
-        batch_summary(result.reports, result.stats)
+    tally = result.tally
+    if tally.articles:
+        batch_summary(tally, result.stats)
         if result.skipped:
             n = len(result.skipped)
             click.echo(f"{n} file{'' if n == 1 else 's'} skipped (listed above)")
-        _write_reports(result.reports, report_path if fmt else None, jsonl_path)
-    if result.errors or not result.reports:
-        if not result.reports and not result.errors:
+        _close_reports(sinks)
+    if result.errors or not tally.articles:
+        if not tally.articles and not result.errors:
             click.echo("citelens: error: no input to check", err=True)
         return EXIT_USAGE
-    _warn_unchecked(result.reports, result.kept)
-    return _exit_code(result.reports, fail_statuses, result.kept)
+    _warn_unchecked(tally.unchecked, result.kept)
+    return _exit_code(tally, fail_statuses, result.kept)
 
 
 @cli.command()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -13,6 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from citelens.failures import Unchecked
+
+if TYPE_CHECKING:
+    from citelens.output.batch_reports import ReportTally
 
 STATUS_STYLES = {
     "verified": "green", "discrepant": "yellow", "ambiguous": "magenta", "not_found": "bold red",
@@ -86,11 +90,8 @@ def print_report(report: dict[str, Any], *, show_claims: bool = True, console: C
     console.print(unchecked.counts())
 
 
-def batch_summary(reports: list[dict[str, Any]], stats: Any, console: Console | None = None) -> None:
+def batch_summary(tally: ReportTally, stats: Any, console: Console | None = None) -> None:
     """One row per article and a total: references and claims by status, and the requests made."""
-    from collections import Counter
-    from pathlib import Path
-
     console = console or Console()
     statuses = ["verified", "discrepant", "ambiguous", "not_found", "retracted", "unresolved", "skipped"]
     short = {"verified": "ok", "discrepant": "wrong", "ambiguous": "ambig", "not_found": "none",
@@ -100,24 +101,20 @@ def batch_summary(reports: list[dict[str, Any]], stats: Any, console: Console | 
     for status in statuses:
         table.add_column(short[status], justify="right", style=STATUS_STYLES.get(status, ""))
     table.add_column("claims", justify="right")
-    total: Counter[str] = Counter()
-    claims_total: Counter[str] = Counter()
-    for report in reports:
-        counts = Counter(r["status"] for r in report["references"])
-        claims = Counter("uncited" if c["status"] == "uncited" else "cited" for c in report["claims"])
-        total.update(counts)
-        claims_total.update(claims)
-        table.add_row(Path(report["article"]["path"]).name, *[str(counts.get(s, 0)) for s in statuses],
-                      f"{claims.get('cited', 0)}/{claims.get('uncited', 0)}")
+
+    def claims_cell(claims: Counter[str]) -> str:
+        uncited = claims.get("uncited", 0)
+        return f"{claims.total() - uncited}/{uncited}"
+
+    for article in tally.articles:
+        table.add_row(Path(article.path).name, *[str(article.references.get(s, 0)) for s in statuses],
+                      claims_cell(article.claims))
     table.add_section()
-    table.add_row("all", *[str(total.get(s, 0)) for s in statuses],
-                  f"{claims_total.get('cited', 0)}/{claims_total.get('uncited', 0)}", style="bold")
+    total = tally.references()
+    table.add_row("all", *[str(total.get(s, 0)) for s in statuses], claims_cell(tally.claims()), style="bold")
     console.print(table)
-    unchecked = Unchecked()
-    for report in reports:
-        for ref in report["references"]:
-            unchecked.add(ref["status"], ref["notes"])
-    console.print(unchecked.counts() + f" in {len(reports)} input" + ("" if len(reports) == 1 else "s"))
+    n = len(tally.articles)
+    console.print(tally.unchecked.counts() + f" in {n} input" + ("" if n == 1 else "s"))
     console.print(f"requests: Crossref {stats.requests['crossref']}, PubMed {stats.requests['pubmed']}; "
                   f"cache hits {sum(stats.cache_hits.values())}; retries {sum(stats.retries.values())}")
 
