@@ -143,6 +143,16 @@ def test_four_digit_markers_are_citations():
     assert cues == ["1000", "998,999,1000,1001,1002", "12,1500"]
 
 
+def test_a_list_of_ten_thousand_references_keeps_its_ten_thousandth_entry():
+    from citelens.read.references.segment import segment_lines
+    from citelens.read.sentences import find_cues
+
+    lines = [f"{n}. Author{n} A. A study of case {n}. J Med. 2001;{n % 90 + 1}:1-9." for n in range(1, 10003)]
+    entries = segment_lines(lines, numbered=True)
+    assert len(entries) == 10002 and [e.label for e in entries[-3:]] == ["10000", "10001", "10002"]
+    assert [c.value for c in find_cues("As reviewed [10000].") if c.kind == "marker"] == ["10000"]
+
+
 def test_the_linker_index_gives_the_links_of_a_full_scan(tmp_path, standin):
     from citelens.claims.links import Linker
     from citelens.pipeline import check_article

@@ -30,7 +30,7 @@ _SKIPPED_HEADING_RE = re.compile(
     re.I,
 )
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET_RE = re.compile(r"^\s*(?:[-*+\u2022]\s+|\d{1,4}[.)]\s+|\[\d{1,4}\]\s*)")
+_BULLET_RE = re.compile(r"^\s*(?:[-*+\u2022]\s+|\d{1,5}[.)]\s+|\[\d{1,5}\]\s*)")
 _TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _YEAR_RE = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
 _CITATION_SIGNS_RE = re.compile(

@@ -89,7 +89,7 @@ _PUBLISHED_IN_RE = re.compile(
     r"\b(?:published|appeared|reported|appearing)\s+in\s+(?:the\s+(?:journal\s+)?)?"
     r"((?:[A-Z][\w&'\u2019-]*)(?:\s+(?:[A-Z][\w&'\u2019-]*|of|the|and|for|in|on|&))*)"
 )
-_MARKER_RE = re.compile(r"\[(\d{1,4}(?:\s*[-\u2013,]\s*\d{1,4})*)\]")  # [7], [1000], [998–1002]
+_MARKER_RE = re.compile(r"\[(\d{1,5}(?:\s*[-\u2013,]\s*\d{1,5})*)\]")  # [7], [1000], [998–1002], [10000]
 _SUP = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
 _SUPERSCRIPT_RE = re.compile(rf"(?<=[a-z.,)])([{_SUP}]+(?:[,\u207b-][{_SUP}]+)*)")
 _SUPERSCRIPT_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b", "0123456789-")

@@ -20,7 +20,7 @@ from .rules import parse_reference as parse_with_rules
 from .tagger import tag, tag_names
 from .tokens import tokenize
 
-_LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+)?")
+_LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]\s+|\[\d{1,5}\]\s*|\(\d{1,5}\)\s+|\d{1,5}[.)]\s+)?")
 
 
 def parse_reference(raw: str, model: Path | None = None) -> ParsedReference:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 _LABEL_RE = re.compile(
-    r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)](?=\s|[A-Z]|$)|(\d{1,4})\s+(?=[A-Z\u00c0-\u024f]))")
+    r"^\s*(?:\[(\d{1,5})\]|\((\d{1,5})\)|(\d{1,5})[.)](?=\s|[A-Z]|$)|(\d{1,5})\s+(?=[A-Z\u00c0-\u024f]))")
 _PARTICLES = r"(?:(?:van|von|de|der|den|du|da|di|la|le|del|della|dos|das|ten|ter|op|mac|st\.?)\s+)*"
 _NAME = r"[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\u2019\-]+"
 # "Smith, J. A.", "Smith, John", "Smith-Jones, K.", "van der Berg, K.", "Smith J. A." "Smith JA,"
@@ -87,7 +87,7 @@ def _numbered_starts(lines: list[str], skip: set[int]) -> list[int] | None:
         if n in (expected, expected + 1):
             starts.append(i)
             expected = n + 1
-    bare_digits = sum(1 for i in starts if re.match(r"^\s*\d{1,4}\s+[A-Z]", lines[i]))
+    bare_digits = sum(1 for i in starts if re.match(r"^\s*\d{1,5}\s+[A-Z]", lines[i]))
     content = sum(1 for i, line in enumerate(lines) if i not in skip and line.strip())
     if len(starts) < 2 or len(starts) < 0.15 * content:
         return None
