@@ -199,3 +199,31 @@ def test_the_linker_index_gives_the_links_of_a_full_scan_on_a_synthetic_review()
     assert indexed == scanned
     reasons = " ".join(link["reason"] for links in indexed.values() for link in links)
     assert "content decides" in reasons and "content:" in reasons  # both indexed paths were exercised
+
+
+def test_chunks_looked_up_at_the_same_time_give_each_reference_its_own_verdict(standin, tmp_path, monkeypatch):
+    """A long list is looked up a few chunks at a time (one chunk's PubMed stages beside another's
+    Crossref searches): every reference keeps its own verdict, in order, the same as alone."""
+    from citelens import defaults
+    from citelens.pipeline import build_resolver
+    from citelens.read import load_article
+    from citelens.settings import Settings
+
+    refs = load_article(Path(__file__).resolve().parents[1] / "references" / "oxytocin-sensitivity.txt").references
+    pairs = [(r.raw, r.parsed) for r in refs]
+
+    def run(chunk: int, cache: str) -> tuple[list[tuple[str, str | None]], list[float]]:
+        monkeypatch.setattr(defaults, "RESOLVE_CHUNK", chunk)
+        settings = Settings(crossref_url=standin.crossref_url, eutils_url=standin.eutils_url, mailto="t@example.org",
+                            cache_dir=tmp_path / cache, crossref_rps=200, eutils_rps=200)
+        resolver, _ = build_resolver(settings)
+        seen: list[float] = []
+        out = resolver.resolve_all(pairs, progress=lambda stage, done, total: seen.append(done / total))
+        resolver.pubmed.close()
+        return [(r.status, r.match.doi if r.match else None) for r in out], seen
+
+    alone, _ = run(100, "one")
+    chunked, progress = run(3, "chunks")  # 12 references: 4 chunks, several in flight
+    assert chunked == alone and len(chunked) == len(refs)
+    assert {s for s, _ in chunked} >= {"verified", "not_found"}
+    assert max(progress) == pytest.approx(1.0)

@@ -12,17 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from citelens import defaults
 from citelens.errors import CitelensError
 from citelens.output import build_report
 from citelens.output.batch_reports import ReportTally
 from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known, load_stored_or_read, save_loaded
 from citelens.read import collect_paths, load_input
 from citelens.read.inputs import skipped_files
-from citelens.resolve import Stats, stage_fraction
+from citelens.resolve import Stats
 from citelens.settings import Settings
 from citelens.store import Store, raw_key
 
-CHUNK = 100  # unique references resolved (and saved) at a time
 DEFAULT_FAIL_ON = ("not_found", "retracted")
 
 Log = Callable[[str], None]
@@ -111,24 +111,24 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
         articles(0, len(article_ids))
     if advance:
         advance(0, len(keys))
+    chunks = [keys[start: start + defaults.RESOLVE_CHUNK] for start in range(0, len(keys), defaults.RESOLVE_CHUNK)]
+
+    def done(n: float) -> None:
+        if advance:
+            advance(min(n, len(keys)), len(keys))
+
     try:
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start: start + CHUNK]
-
-            def within(stage: str, done: int, total: int, start: int = start, size: int = len(chunk)) -> None:
-                if advance:
-                    advance(start + size * stage_fraction(stage, done, total), len(keys))
-
-            resolutions = resolver.resolve_all([parsed_by_key[k] for k in chunk], progress=within)
+        resolved = 0
+        lookups = resolver.resolve_chunks(([parsed_by_key[k] for k in chunk] for chunk in chunks), done)
+        for chunk, resolutions in zip(chunks, lookups, strict=True):
             places = [(article_id, index, resolution) for key, resolution in zip(chunk, resolutions, strict=True)
                       for article_id, index in pending[key]]
             chosen, kept = keep_what_is_known([stored_by_place.get((a, i)) for a, i, _ in places],
                                               [r for _, _, r in places])
             result.kept += len(kept)
             store.save_resolutions([(a, i, r) for (a, i, _), r in zip(places, chosen, strict=True)])
-            if advance:
-                advance(min(start + CHUNK, len(keys)), len(keys))
-            say(f"resolved {min(start + CHUNK, len(keys))}/{len(keys)} unique references")
+            resolved += len(chunk)
+            say(f"resolved {resolved}/{len(keys)} unique references")
     finally:
         resolver.pubmed.close()
     for n, article_id in enumerate(article_ids, 1):

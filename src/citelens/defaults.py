@@ -85,3 +85,8 @@ DATACITE_PREFIXES = {
 }
 # a reference the parser could not read is still searched by its printed string if it has this many words
 MIN_SEARCHABLE_WORDS = 4
+
+# lookups: distinct references resolved together, and how many such chunks are looked up at a time (one
+# chunk's DOI and PubMed stages overlap another's Crossref searches)
+RESOLVE_CHUNK = 100
+CHUNKS_IN_FLIGHT = 3

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -35,7 +36,7 @@ from citelens.resolve.pubmed import CitationQuery, PubMedClient
 from citelens.resolve.state import ReferenceState, verdict
 from citelens.resolve.works import from_crossref, from_pubmed
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, Any, int], None]
 """`progress(stage, done, total)`: stage `done` of `total` stages, or ("searching", searches done, searches)."""
 
 # share of a `resolve_all` call's work done at each stage (the searches take most of the time)
@@ -44,8 +45,11 @@ _STAGE_SPAN = {"identifiers": (0.0, 0.05), "citation match": (0.05, 0.15), "reco
                "cross-walk": (0.95, 1.0)}
 
 
-def stage_fraction(stage: str, done: int, total: int) -> float:
-    """How far a `resolve_all` call is (0..1) when it reports `stage` with `done` of `total`."""
+def stage_fraction(stage: str, done: float, total: int) -> float:
+    """How far a `resolve_all` call is (0..1) when it reports `stage` with `done` of `total` (stage
+    "references": `done` references of `total`, when the call looks up several chunks at a time)."""
+    if stage == "references":
+        return min(1.0, done / total) if total else 1.0
     low, high = _STAGE_SPAN.get(stage, (0.0, 0.0))
     if stage == "searching" and total:
         return low + (high - low) * min(1.0, done / total)
@@ -190,7 +194,16 @@ class Resolver:
                 first_of[key] = len(unique)
                 unique.append((raw, parsed))
             position.append(first_of[key])
-        resolved = self._resolve_unique(unique, progress)
+        chunk = defaults.RESOLVE_CHUNK
+        if len(unique) <= chunk:
+            resolved = self._resolve_unique(unique, progress)
+        else:
+            def done(n: float) -> None:
+                if progress:
+                    progress("references", n, len(unique))
+
+            pieces = [unique[i: i + chunk] for i in range(0, len(unique), chunk)]
+            resolved = [r for piece in self.resolve_chunks(pieces, done) for r in piece]
         out = []
         seen: set[int] = set()
         for u in position:
@@ -203,6 +216,33 @@ class Resolver:
                 seen.add(u)
                 out.append(resolved[u])
         return out
+
+    def resolve_chunks(self, chunks: Iterable[list[tuple[str, ParsedReference]]],
+                       progress: Callable[[float], None] | None = None) -> Iterator[list[Resolution]]:
+        """The resolutions of each chunk of distinct references, chunk by chunk in order, with
+        `defaults.CHUNKS_IN_FLIGHT` chunks looked up at a time: one chunk's DOI lookups, ECitMatch and
+        EFetch run while another's Crossref searches do, so that each API is kept busy at its own
+        limit instead of waiting for the other's stages. `progress(n)`: n references done (fractional)."""
+        lock = threading.Lock()
+        share: dict[int, float] = {}  # chunk number -> references of it done
+
+        def tracker(number: int, size: int) -> Progress:
+            def follow(stage: str, done: Any, total: int) -> None:
+                with lock:
+                    share[number] = size * stage_fraction(stage, done, total)
+                    n = sum(share.values())
+                if progress:
+                    progress(n)
+            return follow
+
+        with ThreadPoolExecutor(max_workers=defaults.CHUNKS_IN_FLIGHT) as pool:
+            running: deque[Future[list[Resolution]]] = deque()
+            for number, chunk in enumerate(chunks):
+                running.append(pool.submit(self._resolve_unique, chunk, tracker(number, len(chunk))))
+                if len(running) >= defaults.CHUNKS_IN_FLIGHT:
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()
 
     def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                         ) -> list[Resolution]:
