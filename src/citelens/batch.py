@@ -134,7 +134,7 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     for n, article_id in enumerate(article_ids, 1):
         assess_claims(store, article_id)
         store.mark_checked(article_id)
-        report = build_report(store.load(article_id))
+        report = build_report(store.load(article_id, candidates=False))
         result.tally.add(report)
         if sink:
             sink(report)

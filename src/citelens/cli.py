@@ -205,7 +205,7 @@ def show(db_path: str, article_key: str | None, as_json: bool, claims: bool) -> 
 
     _need_db(db_path, "ingest ARTICLE")
     store = Store(db_path)
-    reports = [build_report(store.load(i)) for i in _articles(store, article_key)]
+    reports = [build_report(store.load(i, candidates=False)) for i in _articles(store, article_key)]
     if as_json:
         click.echo(json.dumps(reports if article_key == "all" else reports[0], ensure_ascii=False, indent=2))
         return
@@ -527,7 +527,7 @@ def export(fmt: str, db_path: str, article_key: str | None, output: str, statuse
     if article_key is None and len(ids) > 1:
         click.echo(f"citelens: exporting all {len(ids)} articles of {db_path}, each work once (deduplicated by "
                    "DOI); use --article ID for one", err=True)
-    stored = [store.load(i) for i in ids]
+    stored = [store.load(i, candidates=False) for i in ids]
     text = export_references(stored, fmt, statuses=statuses, include_unresolved=include_unresolved,
                              abstracts=abstracts)
     if output == "-":
@@ -573,7 +573,7 @@ def tui(article: str | None, db_path: str, article_key: str | None, offline: boo
         article_id = store.find_article(article)
     settings = Settings.from_env(offline=offline)
     make_app(store, article_id, checker=pipeline_checker(db_path, settings),
-             exporter=lambda aid: export_references(store.load(aid), "bibtex")).run()
+             exporter=lambda aid: export_references(store.load(aid, candidates=False), "bibtex")).run()
 
 
 def main() -> None:

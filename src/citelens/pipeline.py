@@ -131,7 +131,7 @@ def assess_claims(store: Store, article_id: int) -> bool:
         return False
     from citelens.claims import assess_article
 
-    stored = store.load(article_id)
+    stored = store.load(article_id, candidates=False)
     store.save_assessments(article_id, assess_article(stored), key=key)
     return True
 
@@ -189,4 +189,4 @@ def check_article(path: str | Path, store: Store | Callable[[], Store], settings
         resolver.pubmed.close()
     assess_claims(store, article_id)
     store.mark_checked(article_id)
-    return CheckResult(article_id, build_report(store.load(article_id)), stats, kept)
+    return CheckResult(article_id, build_report(store.load(article_id, candidates=False)), stats, kept)

@@ -40,6 +40,13 @@ LOOSE_FUZZY_SCORE = 93  # ... a partial-ratio alignment at least this good (abou
 _STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "le", "des", "du", "und", "fur", "to"}
 
 
+_MARKUP_RE = re.compile(r"<[^>]{1,100}>")
+_NOT_ALNUM_RUN_RE = re.compile(r"[^a-z0-9]+")
+_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
+_NOT_PRINTED_RE = re.compile(r"[^a-z0-9:?.\- ]+")
+_USA_RE, _UK_RE = re.compile(r"\busa\b"), re.compile(r"\buk\b")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Lower case, accents removed, markup and punctuation turned into single spaces."""
@@ -47,18 +54,20 @@ def fold(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"<[^>]{1,100}>", " ", text).lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = _MARKUP_RE.sub(" ", text).lower().replace("&", " and ")
+    text = _NOT_ALNUM_RUN_RE.sub(" ", text)
     return " ".join(text.split())
 
 
-_SPELLING = [(r"our\b", "or"), (r"ise\b", "ize"), (r"ised\b", "ized"), (r"ising\b", "izing"),
-             (r"isation\b", "ization"), (r"aemia\b", "emia"), (r"oestr", "estr"), (r"haem", "hem")]
+_SPELLING = [(re.compile(pattern), repl) for pattern, repl in (
+    (r"our\b", "or"), (r"ise\b", "ize"), (r"ised\b", "ized"), (r"ising\b", "izing"), (r"isation\b", "ization"),
+    (r"aemia\b", "emia"), (r"oestr", "estr"), (r"haem", "hem"))]
 
 
+@lru_cache(maxsize=65536)
 def _spelling(text: str) -> str:
     for pattern, repl in _SPELLING:
-        text = re.sub(pattern, repl, text)
+        text = pattern.sub(repl, text)
     return text
 
 
@@ -101,8 +110,8 @@ def _abbrev_token_matches(abbr: str, word: str) -> bool:
 
 def _tokens(name: str | None) -> list[str]:
     text = fold(name)
-    text = re.sub(r"\busa\b", "u s a", text)
-    text = re.sub(r"\buk\b", "u k", text)
+    text = _USA_RE.sub("u s a", text)
+    text = _UK_RE.sub("u k", text)
     return [t for t in text.split() if t not in _STOPWORDS] or text.split()  # "A&A" is all stopwords
 
 
@@ -137,7 +146,7 @@ def container_matches(cited: str | None, *actual_names: str | None) -> bool:
 
 
 def _norm_id(value: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (value or "").lower())
+    return _NOT_ALNUM_RE.sub("", (value or "").lower())
 
 
 _ROMAN_PAGES_RE = re.compile(r"^\s*([ivxlcdm]+)\s*(?:[-\u2013\u2014]+\s*([ivxlcdm]+))?\s*$", re.I)
@@ -313,7 +322,7 @@ def fold_keep_colon(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9:?.\- ]+", " ", text.lower())
+    return _NOT_PRINTED_RE.sub(" ", text.lower())
 
 
 def _family_tokens(family: str) -> list[str]:
@@ -457,8 +466,23 @@ def find_in_string(work: Work, p: Printed) -> Found:
         f.last_page = value_in(last, rest) or value_in(_short_last_page(first, last), rest)
     if work.doi:
         # the whole DOI, not the start of a longer one ("10.1073/pnas.1113079108xyz" is another DOI)
-        f.doi = re.search(re.escape(work.doi.lower()) + r"[.,;)\]]*(?:\s|$)", p.lower) is not None
+        f.doi = _whole_doi_in(work.doi.lower(), p.lower)
     return f
+
+
+def _whole_doi_in(doi: str, text: str) -> bool:
+    """The whole DOI in `text`, not the start of a longer one: what follows it is closing punctuation,
+    then a space or the end."""
+    at = text.find(doi)
+    while at >= 0:
+        if _DOI_END_RE.match(text, at + len(doi)):
+            return True
+        at = text.find(doi, at + 1)
+    return False
+
+
+_DOI_END_RE = re.compile(r"[.,;)\]]*(?:\s|$)")
+_NEXT_WORDS_RE = re.compile(r"(?:\s+\w+){1,3}")
 
 
 def _number_values(work: Work, first: str | None, last: str | None) -> set[str]:
@@ -696,8 +720,13 @@ def _is_group(author: Author, raw: str) -> bool:
     """A group author: a group word in the name, or in the words the string prints right after it."""
     if _GROUP_NAME_RE.search(f"{author.family} {author.given}"):
         return True
-    m = re.search(rf"{re.escape(author.family)}((?:\s+\w+){{1,3}})", raw)
-    return bool(m and _GROUP_NAME_RE.search(m.group(1)))
+    at = raw.find(author.family)
+    while at >= 0 and author.family:
+        m = _NEXT_WORDS_RE.match(raw, at + len(author.family))
+        if m:
+            return bool(_GROUP_NAME_RE.search(m.group(0)))
+        at = raw.find(author.family, at + 1)
+    return False
 
 
 def _plausible_surname(name: str, w: Work) -> bool:

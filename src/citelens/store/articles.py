@@ -200,14 +200,19 @@ class ArticleTables(Database):
                                   [article_id, index]))
         return self._reference_from_row(rows[0]).resolution if rows else None
 
-    def load(self, article_id: int) -> StoredArticle:
+    def load(self, article_id: int, *, candidates: bool = True) -> StoredArticle:
+        """The article with its claims and references as stored; without the references' other
+        candidates when `candidates` is false (the report does not show them, the TUI does: they are
+        the larger part of a 10,000-reference article in memory)."""
         row = self.db["articles"].get(article_id)
         verdicts = {v["claim_id"]: Verdict(v["verdict"], v["note"] or "", v["updated_at"] or "")
                     for v in self.db.query("select * from verdicts where article_id = ?", [article_id])}
         claims = [self._claim_from_row(r, verdicts.get(r["id"])) for r in self.db.query(
             "select * from claims where article_id = ? order by position", [article_id])]
+        columns = "*" if candidates else ", ".join(f"[{c.name}]" for c in self.db["references"].columns
+                                                   if c.name != "candidates")
         refs = [self._reference_from_row(r) for r in self.db.query(
-            "select * from [references] where article_id = ? order by ref_index", [article_id])]
+            f"select {columns} from [references] where article_id = ? order by ref_index", [article_id])]
         return StoredArticle(
             id=article_id, path=row["path"], title=row["title"], sha256=row["sha256"],
             ingested_at=row["ingested_at"], checked_at=row["checked_at"], claims=claims, references=refs,
@@ -237,7 +242,7 @@ class ArticleTables(Database):
                 status=r["status"], confidence=r["confidence"] or 0.0,
                 match=Work.from_dict(match) if match else None,
                 discrepancies=[Discrepancy(**d) for d in json.loads(r["discrepancies"] or "[]")],
-                notes=json.loads(r["notes"] or "[]"), candidates=json.loads(r["candidates"] or "[]"),
+                notes=json.loads(r["notes"] or "[]"), candidates=json.loads(r.get("candidates") or "[]"),
             )
         return StoredReference(reference=ref, resolution=resolution)
 
