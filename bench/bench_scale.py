@@ -146,7 +146,7 @@ def _stages(article: Path, cache: Path, standin: StandIn, tmp: Path) -> str:
     t = time.perf_counter()
     resolver, _ = build_resolver(settings)
     resolve_article(store, article_id, resolver)
-    resolver.pubmed.close()
+    resolver.close()
     times["resolve"] = time.perf_counter() - t
     t = time.perf_counter()
     assess_claims(store, article_id)

@@ -219,7 +219,7 @@ def test_chunks_looked_up_at_the_same_time_give_each_reference_its_own_verdict(s
         resolver, _ = build_resolver(settings)
         seen: list[float] = []
         out = resolver.resolve_all(pairs, progress=lambda stage, done, total: seen.append(done / total))
-        resolver.pubmed.close()
+        resolver.close()
         return [(r.status, r.match.doi if r.match else None) for r in out], seen
 
     alone, _ = run(100, "one")

@@ -80,6 +80,26 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
         return result
     store = opened
 
+    if articles:
+        articles(0, len(article_ids))
+    _look_up(store, article_ids, settings, result, say, advance)  # its bookkeeping let go before the claims
+    for n, article_id in enumerate(article_ids, 1):
+        assess_claims(store, article_id)
+        store.mark_checked(article_id)
+        report = build_report(store.load(article_id, candidates=False))
+        result.tally.add(report)
+        if sink:
+            sink(report)
+        del report
+        if articles:
+            articles(n, len(article_ids))
+    return result
+
+
+def _look_up(store: Store, article_ids: list[int], settings: Settings, result: BatchResult, say: Log,
+             advance: Advance | None) -> None:
+    """Resolve every reference of the articles still without a verdict, each distinct one once, and save
+    the verdicts chunk by chunk (a run that is stopped resumes where it was)."""
     # one list of unique references still without a verdict, across all inputs
     pending: dict[str, list[tuple[int, int]]] = {}
     parsed_by_key: dict[str, tuple[str, Any]] = {}
@@ -107,8 +127,6 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     result.looked_up = len(keys)
     say(f"{len(keys)} unique references to look up ({len(done_by_key)} already checked)")
     resolver, _ = build_resolver(settings, result.stats)
-    if articles:
-        articles(0, len(article_ids))
     if advance:
         advance(0, len(keys))
     chunks = [keys[start: start + defaults.RESOLVE_CHUNK] for start in range(0, len(keys), defaults.RESOLVE_CHUNK)]
@@ -130,18 +148,7 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
             resolved += len(chunk)
             say(f"resolved {resolved}/{len(keys)} unique references")
     finally:
-        resolver.pubmed.close()
-    for n, article_id in enumerate(article_ids, 1):
-        assess_claims(store, article_id)
-        store.mark_checked(article_id)
-        report = build_report(store.load(article_id, candidates=False))
-        result.tally.add(report)
-        if sink:
-            sink(report)
-        del report
-        if articles:
-            articles(n, len(article_ids))
-    return result
+        resolver.close()
 
 
 def parse_statuses(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:

@@ -186,7 +186,7 @@ def check_article(path: str | Path, store: Store | Callable[[], Store], settings
     try:
         kept = resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
     finally:
-        resolver.pubmed.close()
+        resolver.close()
     assess_claims(store, article_id)
     store.mark_checked(article_id)
     return CheckResult(article_id, build_report(store.load(article_id, candidates=False)), stats, kept)

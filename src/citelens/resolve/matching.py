@@ -428,6 +428,13 @@ class Found:
         return [n for n, v in names if v is False] + (["title"] if self.title < TITLE_GARBLED else [])
 
 
+def clear_caches() -> None:
+    """Let go of the look-ups remembered while matching (folded strings, printed strings): tens of MB
+    after 10,000 references, of no use to the stages that follow."""
+    for cached in (fold, _spelling, printed, squash):
+        cached.cache_clear()
+
+
 def find_in_string(work: Work, p: Printed) -> Found:
     """Look each of the candidate's values up in the printed string."""
     f = Found(raw=p.raw)

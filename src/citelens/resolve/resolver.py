@@ -31,7 +31,7 @@ from citelens.read import strip_list_marker
 from citelens.records import ParsedReference, Resolution
 from citelens.resolve.crossref import CrossrefClient
 from citelens.resolve.doi import normalise_doi
-from citelens.resolve.matching import fold
+from citelens.resolve.matching import clear_caches, fold
 from citelens.resolve.pubmed import CitationQuery, PubMedClient
 from citelens.resolve.state import ReferenceState, verdict
 from citelens.resolve.works import from_crossref, from_pubmed
@@ -153,6 +153,12 @@ class Resolver:
         self.crossref = crossref
         self.pubmed = pubmed
         self.jobs = max(1, jobs)
+
+    def close(self) -> None:
+        """Close the clients and let go of what matching remembered (tens of MB after 10,000 references,
+        of no use to the stages that follow)."""
+        self.pubmed.close()
+        clear_caches()
 
     # --- helpers --------------------------------------------------------------------------
 

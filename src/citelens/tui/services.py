@@ -42,7 +42,7 @@ def pipeline_checker(db_path: str | Path, settings: Settings) -> Callable[..., N
                 resolve_article(store, article_id, resolver, recheck=only is not None or refresh,
                                 progress=progress, only=only)
             finally:
-                resolver.pubmed.close()
+                resolver.close()
             if progress:
                 progress("assessing claims", 1, 1)
             assess_claims(store, article_id)
