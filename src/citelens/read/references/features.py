@@ -9,6 +9,8 @@ brackets, and the same for its neighbours.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .tokens import Token
 
 # The reference model is trained with the rule parser's readings as extra features (see `rule_hints`).
@@ -98,21 +100,25 @@ def shape(word: str) -> str:
 
 
 class _Word:
-    """A token text's features, with the strings its neighbours see, computed once per distinct text."""
+    """A token text's features, with the strings its neighbours see, computed once per distinct text.
+
+    The feature strings are kept UTF-8 encoded: crfsuite takes bytes as they are, and a `str` it
+    would encode again on every string it labels.
+    """
 
     __slots__ = ("lower", "word", "shape", "own", "year", "m2", "m1", "p1", "p2")
 
     def __init__(self, text: str) -> None:
         lw, s, own = _word_features(text)
         self.lower = lw
-        self.word = "w=" + lw
-        self.shape = "s=" + s
-        self.own = own
+        self.word = ("w=" + lw).encode()
+        self.shape = ("s=" + s).encode()
+        self.own = [x.encode() for x in own]
         self.year = "year" in own
-        self.m2 = ["-2w=" + lw, "-2s=" + s, *("-2" + x for x in own)]
-        self.m1 = ["-1w=" + lw, "-1s=" + s, *("-1" + x for x in own)]
-        self.p1 = ["1w=" + lw, "1s=" + s, *("1" + x for x in own)]
-        self.p2 = ["2w=" + lw, "2s=" + s, *("2" + x for x in own)]
+        self.m2 = [x.encode() for x in ("-2w=" + lw, "-2s=" + s, *("-2" + x for x in own))]
+        self.m1 = [x.encode() for x in ("-1w=" + lw, "-1s=" + s, *("-1" + x for x in own))]
+        self.p1 = [x.encode() for x in ("1w=" + lw, "1s=" + s, *("1" + x for x in own))]
+        self.p2 = [x.encode() for x in ("2w=" + lw, "2s=" + s, *("2" + x for x in own))]
 
 
 _CACHE: dict[str, _Word] = {}
@@ -180,7 +186,10 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n <= 3 else "4" if n <= 8 else "9" if n <= 20 else "21"
 
 
-def _segments(tokens: list[Token], commas: bool) -> list[list[str]]:
+Feature = str | bytes  # a crfsuite attribute: the cached per-word ones are UTF-8 bytes
+
+
+def _segments(tokens: list[Token], commas: bool) -> list[list[Feature]]:
     """Per token, features of the stretch it sits in: between sentence periods (and commas, with `commas`).
 
     A stretch's length, whether it holds digits or a year, and whether digits follow it tell a
@@ -188,49 +197,54 @@ def _segments(tokens: list[Token], commas: bool) -> list[list[str]]:
     """
     n = len(tokens)
     tag = "c" if commas else "p"
+    bound_feature = [tag + "bound"]
+    texts = [tok.text for tok in tokens]
     bounds: list[int] = []
-    for i, tok in enumerate(tokens):
-        t = tok.text
-        if (t == "." and i > 0 and len(tokens[i - 1].text) > 1 and (i + 1 == n or tokens[i + 1].space_before)) or \
+    for i, t in enumerate(texts):
+        if (t == "." and i > 0 and len(texts[i - 1]) > 1 and (i + 1 == n or tokens[i + 1].space_before)) or \
                 (commas and t in ",;:") or t in "\u201c\u201d\"()[]":
             bounds.append(i)
-    out: list[list[str]] = [[] for _ in range(n)]
+    out: list[list[Feature]] = [bound_feature] * n
     prev = -1
     index = 0
     last = len(bounds)
-    for b in bounds + [n]:
-        lo, hi = prev + 1, b
-        if hi > lo:
-            words = hi - lo
+    bounds.append(n)
+    for b in bounds:
+        lo = prev + 1
+        if b > lo:
             has_digit = False
             caps = alpha = 0
-            for k in range(lo, hi):
-                t = tokens[k].text
+            for k in range(lo, b):
+                t = texts[k]
                 c = t[:1]
                 if c.isdigit():
                     has_digit = True
                 elif c.isalpha() and len(t) > 3:
                     alpha += 1
                     caps += c.isupper()
-            nxt = b + 1 if b + 1 < n else None
-            after = "d" if nxt is not None and tokens[nxt].text[:1].isdigit() else "w" if nxt is not None else "end"
-            opener = tokens[prev].text if prev >= 0 else "^"
-            closer = tokens[b].text if b < n else "$"
+            nxt = b + 1
+            after = ("d" if texts[nxt][:1].isdigit() else "w") if nxt < n else "end"
+            opener = texts[prev] if prev >= 0 else "^"
+            closer = texts[b] if b < n else "$"
             case = "-" if not alpha else "all" if caps == alpha else "none" if not caps else \
                 "most" if 2 * caps > alpha else "few"
-            f = [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
-                 f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
-                 f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}"]
+            f = _segment_features(tag, b - lo, has_digit, after, opener, closer, case, index, last)
             index += 1
-            for k in range(lo, hi):
-                out[k] = f
-        if b < n:
-            out[b] = [f"{tag}bound"]
+            out[lo:b] = [f] * (b - lo)
         prev = b
     return out
 
 
-def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> list[list[str]]:
+@lru_cache(maxsize=8192)
+def _segment_features(tag: str, words: int, has_digit: bool, after: str, opener: str, closer: str, case: str,
+                      index: int, last: int) -> list[Feature]:
+    """A stretch's features (shared, never changed: the same list for every token of the stretch)."""
+    return [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
+            f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
+            f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}"]
+
+
+def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> list[list[Feature]]:
     """The feature lists of a token sequence, one list per token; `hints` are the rule parser's readings."""
     n = len(tokens)
     if n == 0:
@@ -238,74 +252,88 @@ def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> li
     base = [_token_features(t) for t in tokens]
     seg_p = _segments(tokens, False)
     seg_c = _segments(tokens, True)
-    out: list[list[str]] = []
+    out: list[list[Feature]] = []
     in_quote = False
     depth = 0
     sentences = 0
     years_seen = 0
+    last = n - 1
     for i, tok in enumerate(tokens):
         own = base[i]
-        f = ["b", own.word, own.shape, _POS[10 * i // n], *seg_p[i], *seg_c[i], *own.own]
+        f: list[Feature] = [b"b", own.word, own.shape, _POS[10 * i // n], *seg_p[i], *seg_c[i], *own.own]
         if i == 0:
-            f.append("first")
-        if i == n - 1:
-            f.append("last")
+            f.append(b"first")
+        if i == last:
+            f.append(b"last")
+        else:
+            nxt = tokens[i + 1]
         if not tok.space_before:
-            f.append("nosp")
-        if i + 1 < n and not tokens[i + 1].space_before:
-            f.append("nosp+1")
+            f.append(b"nosp")
+        if i < last and not nxt.space_before:
+            f.append(b"nosp+1")
         ch = tok.text
-        if len(ch) == 1 and ch in QUOTES_OPEN and not in_quote and (
-                tok.space_before or i == 0 or ch in "\u201c\u201e\u00ab"):
-            in_quote = True
-            f.append("qopen")
-        elif len(ch) == 1 and ch in QUOTES_CLOSE and in_quote:
-            in_quote = False
-            f.append("qclose")
-        elif in_quote:
-            f.append("inq")
-        if ch in OPEN_BR:
-            depth += 1
-        elif ch in CLOSE_BR:
-            depth = max(0, depth - 1)
-        elif depth:
-            f.append("inbr")
+        if len(ch) == 1:
+            if ch in QUOTES_OPEN and not in_quote and (tok.space_before or i == 0 or ch in "\u201c\u201e\u00ab"):
+                in_quote = True
+                f.append(b"qopen")
+            elif ch in QUOTES_CLOSE and in_quote:
+                in_quote = False
+                f.append(b"qclose")
+            elif in_quote:
+                f.append(b"inq")
+            if ch in OPEN_BR:
+                depth += 1
+            elif ch in CLOSE_BR:
+                depth = max(0, depth - 1)
+            elif depth:
+                f.append(b"inbr")
+        else:
+            if in_quote:
+                f.append(b"inq")
+            if depth:
+                f.append(b"inbr")
         f.append(_SENT[sentences if sentences < 6 else 6])
         f.append(_YRS[years_seen if years_seen < 2 else 2])
         if own.year:
             years_seen += 1
-        if ch == "." and i > 0 and i + 1 < n and tokens[i + 1].space_before and len(tokens[i - 1].text) > 2:
+        if ch == "." and 0 < i < last and nxt.space_before and len(tokens[i - 1].text) > 2:
             sentences += 1
         if i >= 2:
             f.extend(base[i - 2].m2)
         else:
-            f.append("-2w=<edge>")
+            f.append(b"-2w=<edge>")
         if i >= 1:
             f.extend(base[i - 1].m1)
             f.append("bi=" + base[i - 1].lower + "|" + own.lower)
         else:
-            f.append("-1w=<edge>")
-        if i + 1 < n:
+            f.append(b"-1w=<edge>")
+        if i < last:
             f.extend(base[i + 1].p1)
         else:
-            f.append("1w=<edge>")
+            f.append(b"1w=<edge>")
         if i + 2 < n:
             f.extend(base[i + 2].p2)
         else:
-            f.append("2w=<edge>")
+            f.append(b"2w=<edge>")
         if hints is not None:
-            f.append("r=" + hints[i])
-            if i > 0 and hints[i - 1] != hints[i]:
-                f.append("r<" + hints[i - 1])
-            if i + 1 < n and hints[i + 1] != hints[i]:
-                f.append("r>" + hints[i + 1])
+            h = hints[i]
+            f.append(_hint("r=", h))
+            if i > 0 and hints[i - 1] != h:
+                f.append(_hint("r<", hints[i - 1]))
+            if i < last and hints[i + 1] != h:
+                f.append(_hint("r>", hints[i + 1]))
         out.append(f)
     return out
 
 
-_POS = [f"pos={k}" for k in range(10)]
-_SENT = [f"sent={k}" for k in range(7)]
-_YRS = [f"yrs={k}" for k in range(3)]
+@lru_cache(maxsize=256)
+def _hint(prefix: str, hint: str) -> bytes:
+    return (prefix + hint).encode()
+
+
+_POS = [f"pos={k}".encode() for k in range(10)]
+_SENT = [f"sent={k}".encode() for k in range(7)]
+_YRS = [f"yrs={k}".encode() for k in range(3)]
 
 
 def rule_hints(raw: str, tokens: list[Token], parsed: object) -> list[str]:

@@ -41,9 +41,14 @@ def _find(tokens: list[Token], words: tuple[str, ...], start: int, stop: int) ->
     return -1
 
 
-def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0) -> tuple[list[Token], list[str]] | None:
-    """Tokens of an author list and labels aligned to `persons` ({"family", "given"}); None when they do not align."""
-    tokens = tokenize(text, offset)
+def name_labels(text: str, persons: list[dict[str, Any]], offset: int = 0, tokens: list[Token] | None = None
+                ) -> tuple[list[Token], list[str]] | None:
+    """Tokens of an author list and labels aligned to `persons` ({"family", "given"}); None when they do not align.
+
+    `tokens` are `text`'s tokens when the caller has them already (the labels depend on their texts only).
+    """
+    if tokens is None:
+        tokens = tokenize(text, offset)
     labels = ["S"] * len(tokens)
     pos = 0
     for person in persons:
@@ -173,9 +178,10 @@ def rule_name_hints(raw: str, tokens: list[Token], authors: list[Author]) -> lis
     if not tokens:
         return []
     if authors:
+        # the tokens of a stretch of the string are the stretch's own tokens: they are not made again
         aligned = name_labels(raw[tokens[0].start: tokens[-1].end],
-                              [{"family": a.family, "given": a.given} for a in authors], tokens[0].start)
-        if aligned is not None and len(aligned[0]) == len(tokens):
+                              [{"family": a.family, "given": a.given} for a in authors], tokens[0].start, tokens)
+        if aligned is not None:
             return aligned[1]
     return ["-"] * len(tokens)
 

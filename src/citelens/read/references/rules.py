@@ -65,33 +65,60 @@ def _trim_doi(doi: str) -> str:
     return doi.lower()
 
 
+_SOURCE_NOTE_RE = re.compile(r"[.,;]?\s*(?:Available\s+(?:at|from|online)|Published\s+online|"
+                             r"Retrieved\s+from|URL|from)\s*:?\s*(?=[.;,]|$)", re.I)
+_INTERNET_RE = re.compile(r"\[Internet\]")
+_DOUBLE_SEP_RE = re.compile(r"([.,;:])\s+(?=[.,;:](?:\s|$))")
+_TRAILING_SEPS_RE = re.compile(r"(?:\s*[;,.:]){2,}\s*$")
+_SEPS = frozenset(";,.:")
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when no case-insensitive pattern made of `words` (ASCII) can match `text`.
+
+    A quick test before a pattern scans the whole string: on ASCII text, case-insensitive matching
+    is ASCII case folding, so a word absent from the lower-cased text cannot match. Other text
+    (where "\u212a" matches "k") is always scanned.
+    """
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in words)
+
+
 def _extract_identifiers(text: str, parsed: ParsedReference) -> str:
-    m = _DOI_RE.search(text)
+    # each pattern is tried only when a word it needs is in the string (the outcome is the same, sooner)
+    m = _DOI_RE.search(text) if "10." in text else None
     if m:
         parsed.doi = _trim_doi(m.group(1))
         end = m.start(1) + len(parsed.doi)
         text = text[: m.start()] + " " + text[end:].lstrip(".")
-    m = _URL_RE.search(text)
+    m = _URL_RE.search(text) if _may_hold(text, ("http",)) else None
     if m:
         parsed.url = m.group(1).rstrip(".,;")
         text = text[: m.start()] + text[m.end():]
-    m = _PMCID_RE.search(text) or (_PMCID_RE.search(parsed.url) if parsed.url else None)
+    m = (_PMCID_RE.search(text) if _may_hold(text, ("pmc",)) else None) or (
+        _PMCID_RE.search(parsed.url) if parsed.url else None)
     if m:
         parsed.pmcid = m.group(1).upper()
         if m.string is text:
             text = text[: m.start()] + text[m.end():]
-    m = _PMID_RE.search(text)
+    m = _PMID_RE.search(text) if _may_hold(text, ("pmid",)) else None
     if m:
         parsed.pmid = m.group(1)
         text = text[: m.start()] + text[m.end():]
-    text = _ACCESSED_RE.sub(" ", text)
-    text = re.sub(r"[.,;]?\s*(?:Available\s+(?:at|from|online)|Published\s+online|"
-                  r"Retrieved\s+from|URL|from)\s*:?\s*(?=[.;,]|$)", ".", text, flags=re.I)
-    text = _EPUB_RE.sub(" ", text)
+    if _may_hold(text, ("accessed", "cited", "retrieved", "viewed")):
+        text = _ACCESSED_RE.sub(" ", text)
+    if _may_hold(text, ("available", "published", "retrieved", "url", "from")):
+        text = _SOURCE_NOTE_RE.sub(".", text)
+    if _may_hold(text, ("epub",)):
+        text = _EPUB_RE.sub(" ", text)
     # leftover separators of removed identifiers: "; ." ", ." "[Internet]"
-    text = re.sub(r"\[Internet\]", "", text)
-    text = re.sub(r"([.,;:])\s+(?=[.,;:](?:\s|$))", "", text.strip())
-    text = re.sub(r"(?:\s*[;,.:]){2,}\s*$", ".", text)
+    if "[Internet]" in text:
+        text = _INTERNET_RE.sub("", text)
+    text = _DOUBLE_SEP_RE.sub("", text.strip())
+    if text.rstrip()[-1:] in _SEPS:  # the pattern ends in a separator and white space
+        text = _TRAILING_SEPS_RE.sub(".", text)
     return _SPACE_RE.sub(" ", text).strip(" ;,")
 
 
@@ -511,7 +538,8 @@ def parse_reference(raw: str) -> ParsedReference:
     text = strip_list_marker(_clean(raw))
     if not text:
         return parsed
-    text = re.sub(r"(?:\.\s){2,}\.", "\u2026", text)  # APA's ". . ." before the last author
+    if ". . ." in text:  # (the cleaned string's only white space is " ")
+        text = re.sub(r"(?:\.\s){2,}\.", "\u2026", text)  # APA's ". . ." before the last author
     text = _extract_identifiers(text, parsed)
     style: CitationStyle = "unknown"
     details = ""

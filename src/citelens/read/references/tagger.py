@@ -35,19 +35,22 @@ def model_path(name: str = MODEL_NAME) -> Path:
     return path
 
 
-def _tagger(path: Path | None = None):  # type: ignore[no-untyped-def]
-    """One crfsuite tagger per thread (a tagger object is not safe to share between threads)."""
-    import pycrfsuite
+def _tagger(path: Path | None = None, name: str = MODEL_NAME):  # type: ignore[no-untyped-def]
+    """One crfsuite tagger per thread (a tagger object is not safe to share between threads).
 
-    key = str(path or model_path())
+    With no `path` the shipped model `name` is used; its file is looked up (and checked) once per thread.
+    """
     cache = getattr(_local, "taggers", None)
     if cache is None:
         cache = _local.taggers = {}
+    key = path if path is not None else name
     tagger = cache.get(key)
     if tagger is None:
+        import pycrfsuite
+
         with _lock:
             tagger = pycrfsuite.Tagger()
-            tagger.open(key)
+            tagger.open(str(path if path is not None else model_path(name)))
         cache[key] = tagger
     return tagger
 
@@ -58,12 +61,13 @@ def label(tokens: list[Token], path: Path | None = None, hints: list[str] | None
 
 
 def tag(features: list[list[str]], path: Path | None = None) -> list[str]:
-    """Labels for already computed token features (`features.sequence_features`)."""
+    """Labels for already computed token features (`features.sequence_features`).
+
+    The lists go to the tagger as they are: building a `pycrfsuite.ItemSequence` first costs a copy more.
+    """
     if not features:
         return []
-    import pycrfsuite
-
-    return list(_tagger(path).tag(pycrfsuite.ItemSequence(features)))
+    return list(_tagger(path).tag(features))
 
 
 def tag_names(features: list[list[str]], path: Path | None = None) -> list[str]:
@@ -73,7 +77,5 @@ def tag_names(features: list[list[str]], path: Path | None = None) -> list[str]:
     """
     if not features:
         return []
-    import pycrfsuite
-
-    names = path.with_name(NAMES_MODEL_NAME) if path is not None else model_path(NAMES_MODEL_NAME)
-    return list(_tagger(names).tag(pycrfsuite.ItemSequence(features)))
+    names = path.with_name(NAMES_MODEL_NAME) if path is not None else None
+    return list(_tagger(names, NAMES_MODEL_NAME).tag(features))
