@@ -216,3 +216,29 @@ def test_group_author_and_book_after_in():
                       ("title", "Current topics in behavioral neurosciences"), ("volume", "Vol. 35"),
                       ("date", "2018")])
     assert (p.title, p.container_title) == ("Oxytocin and evolution", "Current topics in behavioral neurosciences")
+
+
+def test_persons_assembled_from_imperfect_labels():
+    # one person printed "Family, Given Given", read as two persons
+    assert _persons("Hendry, George Stuart", ["FB", "S", "GB", "F"]) == [("Hendry", "George Stuart")]
+    assert _persons("De Felice, Renzo", ["FB", "F", "S", "FB"]) == [("De Felice", "Renzo")]
+    # two persons stay two
+    assert _persons("Smith, J., Jones, K.", ["FB", "O", "G", "G", "S", "FB", "O", "G", "G"]) == [
+        ("Smith", "J."), ("Jones", "K.")]
+    # Vancouver initials read as part of the name: "Gao S." (given-only labels) and "Zhong D" (family labels)
+    assert _persons("Wu D, Gao S.", ["FB", "G", "S", "GB", "G", "G"]) == [("Wu", "D"), ("Gao", "S")]
+    assert _persons("Zhong D, Wu H", ["FB", "F", "S", "FB", "G"]) == [("Zhong", "D"), ("Wu", "H")]
+    # capitals that are a family name, and Roman numerals, are not initials
+    assert _persons("VAN DER HEIJDE", ["FB", "F", "F"]) == [("VAN DER HEIJDE", "")]
+    assert _persons("Smith III", ["FB", "F"]) == [("Smith III", "")]
+
+
+def test_an_arxiv_number_is_no_year_and_a_glued_volume_keyword_is_dropped():
+    raw = "N. Guay, H. Nakajima, Coproduct for Yangians, arXiv:1701.05288."
+    p = _filled(raw, [("author", "N. Guay, H. Nakajima"), ("title", "Coproduct for Yangians"),
+                      ("other", "arXiv:1701.05288")])
+    assert p.year is None
+    raw = "Kim J, 2005, Title, Journal, Vol43, No.1."
+    p = _filled(raw, [("author", "Kim J"), ("date", "2005"), ("title", "Title"), ("container_title", "Journal"),
+                      ("volume", "Vol43"), ("issue", "No.1")])
+    assert (p.volume, p.issue) == ("43", "1")

@@ -27,7 +27,7 @@ _PAGE = r"[A-Za-z]{0,3}\d{1,8}[A-Za-z]?"
 _PAGES_RE = re.compile(rf"({_PAGE}|[ivxlcdm]{{1,8}})(?:\s*-+\s*({_PAGE}|[ivxlcdm]{{1,8}}))?", re.I)
 _PAGE_KW_RE = re.compile(r"^\s*(?:pp?|pages?|pgs?|S|seiten|págs?|art(?:icle)?\.?\s*(?:no|nr|number)?|"
                          r"e-?location)\b\.?\s*:?\s*", re.I)
-_VOL_KW_RE = re.compile(r"^\s*(?:vols?|volume|bd|tome|t|v)\b\.?\s*:?\s*", re.I)
+_VOL_KW_RE = re.compile(r"^\s*(?:vols?|volume|bd|tome|t|v)(?:\b|(?=\d))\.?\s*:?\s*", re.I)  # also "Vol43"
 _ISSUE_KW_RE = re.compile(r"^\s*(?:no|nr|num|number|issue|iss|heft|n|n°|nº|#)\b\.?\s*:?\s*|^\s*[n#][°º]?\s*", re.I)
 _VOLUME_RE = re.compile(r"[A-Za-z]?\d+[A-Za-z]?|\b[IVXLC]{1,7}\b")
 # the date a web page was read is not the work's year
@@ -47,6 +47,7 @@ GROUP_WORDS = (r"organi[sz]ation|consortium|committee|association|society|instit
                r"commission|alliance|union|board|office|authority|initiative|investigators|"
                r"working\s+group|study\s+group|task\s+force|centers?|centres?|nations")
 _GROUP_RE = re.compile(rf"\b(?:{GROUP_WORDS})\b", re.I)
+_ARXIV_ID_RE = re.compile(r"(?<!\d)\d{4}\.\d{4,5}(?:v\d+)?(?!\d)")
 _DETAIL_AFTER_RE = re.compile(r"\.\s*(?:,|\d+\s*[,(:]|vol\b|pp?\b)", re.I)
 
 
@@ -261,7 +262,7 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
         for span in spans:
             if span[0] in ("note", "volume", "other", "issue") and not _ACCESSED_RE.search(raw[span[1]: span[2]]) \
                     and not _ACCESSED_RE.search(raw[max(0, span[1] - 30): span[1]]):
-                year = year_of(raw[span[1]: span[2]])
+                year = year_of(_ARXIV_ID_RE.sub(" ", raw[span[1]: span[2]]))  # "1703.10829" is no year
                 if year is not None and (span[0] != "volume" or ";" in raw[span[1]: span[2]]):
                     parsed.year = year
                     break

@@ -102,12 +102,19 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
             people[-1].append((lab[0], tok.start, tok.end))
         elif lab == "O" and tok.text == "," and people:
             comma[-1] = True
+    if len(people) == 2 and not comma[0] and not comma[1] and all(p[0] == "F" for p in people[0]) \
+            and _one_inverted_person(raw, tokens, labels, people):
+        # "Hendry, George Stuart" / "De Felice, Renzo": one person printed family name first, read as two
+        people = [people[0] + [("G", people[1][0][1], people[1][-1][2])]]
+        comma = [True]
     authors: list[Author] = []
     vancouver: list[bool] = []
     for parts, has_comma in zip(people, comma, strict=True):
         family, given, fam, giv = _family_given(raw, parts, has_comma)
         family = " ".join(family.split()).strip(" ,;")
         given = " ".join(given.split()).strip(" ,;")
+        if not given:
+            family, given = _trailing_initials(family)
         if family:
             authors.append(Author(family, given))
             vancouver.append(bool(fam and giv and giv[0][1] > fam[-1][2] and not has_comma))
@@ -125,6 +132,44 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
             and all("." not in a.given for a in authors[:-1]):
         authors[-1] = Author(authors[-1].family, authors[-1].given[:-1])
     return authors, et_al
+
+
+_ROMAN = frozenset(("II", "III", "IV", "VI", "VII", "VIII"))
+
+
+def _trailing_initials(family: str) -> tuple[str, str]:
+    """A family name that took in the initials printed after it ("Zhong D", "Abdo K. M."): (family, initials).
+
+    Only when the name starts with a word that is not in capitals (ABNT's "VAN DER HEIJDE" stays whole)
+    and what follows it is one to three capitals, with or without periods (not a Roman numeral).
+    """
+    words = family.split()
+    if len(words) < 2 or words[0].isupper() or not words[0][:1].isalpha():
+        return family, ""
+    k = len(words)
+    while k > 1:
+        w = words[k - 1].replace(".", "").replace("-", "")
+        if not (w.isalpha() and w.isupper() and len(w) <= 3 and w not in _ROMAN):
+            break
+        k -= 1
+    if k == len(words):
+        return family, ""
+    return " ".join(words[:k]), " ".join(words[k:])
+
+
+def _one_inverted_person(raw: str, tokens: list[Token], labels: list[str],
+                         people: list[list[tuple[str, int, int]]]) -> bool:
+    """Whether two persons read from a list are one person printed "Family, Given Given": a single comma
+    between them and no other separator, and the second is one to three capitalised words, none of them initials."""
+    between = raw[people[0][-1][2]: people[1][0][1]].strip()
+    if between != ",":
+        return False
+    if any(lab == "E" or (lab == "S" and tok.text != ",") for tok, lab in zip(tokens, labels, strict=True)):
+        return False
+    if sum(tok.text == "," for tok in tokens) != 1:
+        return False
+    words = raw[people[1][0][1]: people[1][-1][2]].split()
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and len(w) > 2 and w.isalpha() for w in words)
 
 
 def _family_given(raw: str, parts: list[tuple[str, int, int]], has_comma: bool
@@ -161,8 +206,9 @@ def _family_given(raw: str, parts: list[tuple[str, int, int]], has_comma: bool
     given = raw[giv[0][1]: giv[-1][2]] if giv else ""
     if not family and given:
         words = raw[giv[0][1]: giv[-1][2]].split()
-        if len(words) > 1 and _BARE_INITIALS_RE.fullmatch(words[-1]) and not _BARE_INITIALS_RE.fullmatch(words[0]):
-            family, given = " ".join(words[:-1]), words[-1]
+        last = words[-1][:-1] if words[-1].endswith(".") else words[-1]  # "Gao S.": the sentence's period
+        if len(words) > 1 and _BARE_INITIALS_RE.fullmatch(last) and not _BARE_INITIALS_RE.fullmatch(words[0]):
+            family, given = " ".join(words[:-1]), last
         elif len(words) > 1 and _INITIALS_RE.fullmatch(words[0]) and not _INITIALS_RE.fullmatch(words[-1]):
             family, given = words[-1], " ".join(words[:-1])
         else:
