@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ...errors import CitelensError
 from .features import sequence_features
+from .names import NAMES_MODEL_NAME
 from .tokens import Token
 
-MODEL_NAME = "reference-crf-v2.crfsuite"
-NAMES_MODEL_NAME = "reference-names-v2.crfsuite"
+MODEL_NAME = "reference-crf-v3.crfsuite"
+__all__ = ["MODEL_NAME", "NAMES_MODEL_NAME", "ModelMissing", "label", "model_path", "tag", "tag_names"]
 
 
 class ModelMissing(CitelensError):

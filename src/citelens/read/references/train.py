@@ -30,6 +30,7 @@ from ...records import Author
 from .features import KEYWORDS, RULE_HINTS, rule_hints, sequence_features
 from .names import NAMES_MODEL_NAME, name_labels, rule_name_hints, with_hints
 from .rules import parse_reference as parse_with_rules
+from .tagger import MODEL_NAME
 from .tokens import Token, tokenize
 
 CORPUS_FILES = ("grobid-citations", "anystyle-core", "anystyle-good")
@@ -47,13 +48,12 @@ def _default_corpora() -> Path:
 
 
 DEFAULT_CORPORA = _default_corpora()
-MODEL_NAME = "reference-crf-v2.crfsuite"
 MODEL_PATH = Path(__file__).resolve().parent / "model" / MODEL_NAME
 NAMES_MODEL_PATH = Path(__file__).resolve().parent / "model" / NAMES_MODEL_NAME
 NAMES_FILE = "grobid-names"
 # Fixed training parameters: changing any of them is a new model version.
 CRF_PARAMS: dict[str, Any] = {
-    "c1": 0.05,
+    "c1": 0.2,
     "c2": 0.01,
     "max_iterations": 150,
     "feature.possible_transitions": True,
