@@ -242,3 +242,9 @@ def test_an_arxiv_number_is_no_year_and_a_glued_volume_keyword_is_dropped():
     p = _filled(raw, [("author", "Kim J"), ("date", "2005"), ("title", "Title"), ("container_title", "Journal"),
                       ("volume", "Vol43"), ("issue", "No.1")])
     assert (p.volume, p.issue) == ("43", "1")
+
+
+def test_initials_read_as_a_person_stay_initials():
+    # "SILVA, J. A." read as two persons: the initials "J. A." are SILVA's given names, never split themselves
+    assert _persons("SILVA, J. A.; SOUZA, M. B.", ["FB", "S", "GB", "G", "G", "G", "S", "FB", "O", "G", "G", "G", "G"]
+                    ) == [("SILVA", "J. A."), ("SOUZA", "M. B.")]

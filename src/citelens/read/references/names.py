@@ -207,7 +207,8 @@ def _family_given(raw: str, parts: list[tuple[str, int, int]], has_comma: bool
     if not family and given:
         words = raw[giv[0][1]: giv[-1][2]].split()
         last = words[-1][:-1] if words[-1].endswith(".") else words[-1]  # "Gao S.": the sentence's period
-        if len(words) > 1 and _BARE_INITIALS_RE.fullmatch(last) and not _BARE_INITIALS_RE.fullmatch(words[0]):
+        if len(words) > 1 and _BARE_INITIALS_RE.fullmatch(last) and not _BARE_INITIALS_RE.fullmatch(words[0]) \
+                and (last == words[-1] or not _INITIALS_RE.fullmatch(words[0])):  # "J. A." stays initials
             family, given = " ".join(words[:-1]), last
         elif len(words) > 1 and _INITIALS_RE.fullmatch(words[0]) and not _INITIALS_RE.fullmatch(words[-1]):
             family, given = words[-1], " ".join(words[:-1])
