@@ -17,7 +17,7 @@ from citelens.errors import CitelensError
 from citelens.output import build_report
 from citelens.output.batch_reports import ReportTally
 from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known, load_stored_or_read, save_loaded
-from citelens.read import collect_paths, load_input
+from citelens.read import clear_parser_caches, collect_paths, load_input
 from citelens.read.inputs import skipped_files
 from citelens.resolve import Stats
 from citelens.settings import Settings
@@ -79,6 +79,7 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     if opened is None:
         return result
     store = opened
+    clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
 
     if articles:
         articles(0, len(article_ids))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from citelens.errors import InputError
 from citelens.output import build_report
-from citelens.read import load_article
+from citelens.read import clear_parser_caches, load_article
 from citelens.read.inputs import Loaded
 from citelens.records import Article, Resolution
 from citelens.resolve import CrossrefClient, Fetcher, Progress, PubMedClient, Resolver, ResponseCache, Stats
@@ -182,6 +182,7 @@ def check_article(path: str | Path, store: Store | Callable[[], Store], settings
     if article_id is None:
         article_id = store.save_article(article) if article is not None else save_loaded(store, loaded)
     stats = stats or Stats()
+    clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
     resolver, _ = build_resolver(settings, stats)
     try:
         kept = resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)

@@ -15,10 +15,16 @@ from citelens.read.article import parse_article, read_article_text
 from citelens.read.formats import load_document
 from citelens.read.formats import load_document as load_article
 from citelens.read.inputs import collect_paths, load_input
-from citelens.read.references import GROUP_WORDS, expand_pages, parse_reference, strip_list_marker
+from citelens.read.references import (
+    GROUP_WORDS,
+    clear_parser_caches,
+    expand_pages,
+    parse_reference,
+    strip_list_marker,
+)
 from citelens.read.sentences import split_sentences
 
 __all__ = [
-    "GROUP_WORDS", "collect_paths", "expand_pages", "load_article", "load_document", "load_input", "parse_article",
-    "parse_reference", "read_article_text", "split_sentences", "strip_list_marker",
+    "GROUP_WORDS", "clear_parser_caches", "collect_paths", "expand_pages", "load_article", "load_document",
+    "load_input", "parse_article", "parse_reference", "read_article_text", "split_sentences", "strip_list_marker",
 ]

@@ -9,8 +9,9 @@ its reading is one of the labeller's features.
 
 from __future__ import annotations
 
+from citelens.read.references.features import clear_caches as clear_parser_caches
 from citelens.read.references.fields import GROUP_WORDS
 from citelens.read.references.parse import parse_reference
 from citelens.read.references.rules import expand_pages, strip_list_marker
 
-__all__ = ["GROUP_WORDS", "expand_pages", "parse_reference", "strip_list_marker"]
+__all__ = ["GROUP_WORDS", "clear_parser_caches", "expand_pages", "parse_reference", "strip_list_marker"]

@@ -125,6 +125,13 @@ _CACHE: dict[str, _Word] = {}
 _CACHE_SIZE = 50_000
 
 
+def clear_caches() -> None:
+    """Let go of the per-word and per-stretch features remembered while labelling (tens of MB after
+    10,000 references; the next string labelled builds them again)."""
+    _CACHE.clear()
+    _segment_features.cache_clear()
+
+
 def _token_features(tok: Token) -> _Word:
     got = _CACHE.get(tok.text)
     if got is None:
