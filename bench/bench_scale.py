@@ -86,15 +86,34 @@ def _bucket(api: str, route: str) -> str:
 LAST: dict[str, float] = {}  # CPU seconds and peak RSS (MB) of the last child
 
 
+# the child writes its own peak (VmHWM: the high-water mark of its memory since it started Python). Not
+# ru_maxrss from wait4: a forked (or vforked) child's ru_maxrss counts the pages of the bench process
+# itself (the stand-in's records, the reports read back) from before the child's exec, which made the
+# child look hundreds of MB larger than it was.
+_PEAK_WRAPPER = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    with open('/proc/self/status') as status, open(out, 'w') as f:
+        f.write(next(line.split()[1] for line in status if line.startswith('VmHWM:')))
+atexit.register(peak)
+sys.argv[0] = 'citelens'
+runpy.run_module('citelens.cli', run_name='__main__')
+"""
+
+
 def _child(args: list[str], env: dict[str, str]) -> float:
     """Run citelens as its own process; wall seconds (CPU and peak RSS of that child in LAST)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "citelens.cli", *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    LAST.update(cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss / 1024)
-    return time.perf_counter() - start
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _PEAK_WRAPPER, peak.name, *args], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        wall = time.perf_counter() - start
+        kb = peak.read().strip()
+    LAST.update(cpu=usage.ru_utime + usage.ru_stime, rss=int(kb) / 1024 if kb else float("nan"))
+    return wall
 
 
 def _env(cache: Path, standin: StandIn | None, scale: float = 1.0, **extra: str) -> dict[str, str]:
