@@ -28,7 +28,7 @@ from citelens.store import Store
 
 if TYPE_CHECKING:
     from citelens.failures import Unchecked
-    from citelens.output.batch_reports import ReportTally
+    from citelens.output.batch_reports import ReportFile, ReportTally, ReportWriter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,12 +114,12 @@ def _articles(store: Store, key: str | None) -> list[int]:
     return article_ids(store, key)
 
 
-def _report_sinks(report_path: str | None, jsonl_path: str | None) -> list[Any]:
+def _report_sinks(report_path: str | None, jsonl_path: str | None) -> list[ReportFile | ReportWriter]:
     """The writers of `--report` and `--jsonl`, each taking the reports one at a time."""
     from citelens.output import report_format
     from citelens.output.batch_reports import ReportFile, ReportWriter
 
-    sinks: list[Any] = []
+    sinks: list[ReportFile | ReportWriter] = []
     if report_path:
         sinks.append(ReportFile(report_format(report_path), Path(report_path)))
     if jsonl_path:
@@ -128,7 +128,7 @@ def _report_sinks(report_path: str | None, jsonl_path: str | None) -> list[Any]:
     return sinks
 
 
-def _close_reports(sinks: list[Any]) -> None:
+def _close_reports(sinks: list[ReportFile | ReportWriter]) -> None:
     from citelens.output.batch_reports import ReportFile
 
     for sink in sinks:
@@ -484,7 +484,7 @@ def _run_batch(paths: list[str], db_path: str, jobs: int | None, offline: bool, 
             result = run_batch(paths, store, settings, log=log, stats=stats, sink=sink)
     except BaseException:
         for writer in sinks:
-            getattr(writer, "discard", lambda: None)()
+            writer.discard()
         raise
     for line in result.errors + result.warnings + result.skipped:
         click.echo(f"citelens: error: {line}" if line in result.errors else f"citelens: warning: {line}", err=True)

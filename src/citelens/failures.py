@@ -99,12 +99,3 @@ class Unchecked:
         advice = "; ".join(dict.fromkeys(ADVICE[k] for k, _ in ordered))
         noun = "reference" if self.total == 1 else "references"
         return f"{self.unresolved} of {self.total} {noun} could not be checked ({why}): {advice}."
-
-
-def unchecked_of_reports(reports: Iterable[dict[str, object]]) -> Unchecked:
-    """Count over JSON reports (see `output.report`): each reference's status and notes."""
-    out = Unchecked()
-    for report in reports:
-        for ref in report["references"]:  # type: ignore[attr-defined]
-            out.add(ref["status"], ref["notes"])
-    return out

@@ -92,6 +92,9 @@ class ReportWriter:
 
             self.out.write(render_html(self._kept))
 
+    def discard(self) -> None:
+        """Nothing to take back: what went to a stream is gone (a file: see `ReportFile`)."""
+
     def __enter__(self) -> ReportWriter:
         return self
 
@@ -188,12 +191,6 @@ def _jsonl_lines(report: dict[str, Any]) -> Iterator[str]:
     for ref in report["references"]:
         yield json.dumps({"article": report["article"]["path"],
                           "article_title": report["article"]["title"], **ref}, ensure_ascii=False)
-
-
-def jsonl(reports: Iterable[dict[str, Any]]) -> str:
-    """JSON Lines: one reference per line, the report's reference object with its article's path and
-    title (`article`, `article_title`) added."""
-    return render(reports, "jsonl")
 
 
 def _discrepancies(ref: dict[str, Any]) -> str:
