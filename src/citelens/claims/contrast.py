@@ -190,6 +190,7 @@ _EFFECT_NOUNS = {"effect", "effects", "difference", "differences", "association"
 _PSEUDO = (("not", "only"), ("not", "just"), ("not", "merely"), ("no", "doubt"), ("not", "necessarily"),
            ("whether", "or", "not"), ("with", "or", "without"), ("not", "always"), ("nothing", "but"),
            ("no", "longer", "than"), ("not", "limited"), ("if", "not"), ("free", "of", "charge"))
+_PSEUDO_WORDS = {w for p in _PSEUDO for w in p}
 _SCOPE_END = {"but", "however", "although", "though", "whereas", "while", "except", "yet", "which", "who",
               "whom", ";", ":", "(", ")", "unlike", "instead", "rather", "nevertheless", "nonetheless"}
 SCOPE = 7  # words a negation cue reaches, as in NegEx
@@ -222,8 +223,8 @@ def negations(toks: list[str]) -> list[Negation]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if any(tuple(toks[i - k:i - k + len(p)]) == p for p in _PSEUDO for k, w in enumerate(p)
-               if w == t and i - k >= 0):
+        if t in _PSEUDO_WORDS and any(tuple(toks[i - k:i - k + len(p)]) == p for p in _PSEUDO
+                                      for k, w in enumerate(p) if w == t and i - k >= 0):
             i += 1
             continue
         if t in _NEG_SINGLE or _NEG_CONTRACTED.search(t):
@@ -270,6 +271,7 @@ for _w in ("worsen worse harm harmful detrimental deteriorat ineffective unsafe 
 _DIRECTION_ROOTS = sorted(_DIRECTION_WORDS, key=len, reverse=True)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the word, asked for every word of every sentence
 def direction_of(word: str) -> tuple[str, int] | None:
     if word in ("high", "low", "more", "less", "cut", "cuts", "fall", "loss", "lose", "safe", "help", "helps"):
         return _DIRECTION_WORDS[word]

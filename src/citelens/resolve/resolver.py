@@ -158,6 +158,7 @@ class Resolver:
         """Close the clients and let go of what matching remembered (tens of MB after 10,000 references,
         of no use to the stages that follow)."""
         self.pubmed.close()
+        self.crossref.close()
         clear_caches()
 
     # --- helpers --------------------------------------------------------------------------
