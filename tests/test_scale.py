@@ -227,3 +227,20 @@ def test_chunks_looked_up_at_the_same_time_give_each_reference_its_own_verdict(s
     assert chunked == alone and len(chunked) == len(refs)
     assert {s for s, _ in chunked} >= {"verified", "not_found"}
     assert max(progress) == pytest.approx(1.0)
+
+
+def test_crossref_lookups_keep_their_connection_open(tmp_path, standin):
+    """habanero's own `httpx2.get` opens a connection (and a TLS context) per request; citelens sends
+    its requests through one client, so ten lookups in a row use one connection."""
+    client = _client(tmp_path, standin)
+    standin.reset_counts()
+    try:
+        titles = [r["title"] for r in standin.records if r.get("title")][:5]
+        for title in titles:
+            assert client.search(title)
+        for doi in _seeded_dois(standin)[:5]:
+            assert client.work(doi) is not None
+    finally:
+        client.close()
+    assert standin.count("crossref") == 10
+    assert standin.connections == 1

@@ -250,6 +250,7 @@ class StandIn:
 
         self.requests: list[RequestRecord] = []
         self.log: list[LogEntry] = []
+        self.connections = 0  # TCP connections accepted (a client that keeps its connections open makes few)
         self._windows: dict[str, deque[float]] = {CROSSREF: deque(), EUTILS: deque()}
         self._inflight: Counter[str] = Counter()
         self._5xx_cycle = 0
@@ -344,6 +345,7 @@ class StandIn:
         with self._lock:
             self.requests.clear()
             self.log.clear()
+            self.connections = 0
 
     def count(self, api: str | None = None, route: str | None = None) -> int:
         with self._lock:
@@ -841,6 +843,11 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "Jetty(9.4.40.v20210413)"
     sys_version = ""
     timeout = 60
+
+    def setup(self) -> None:
+        super().setup()
+        with self.standin._lock:
+            self.standin.connections += 1
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
