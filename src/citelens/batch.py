@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from citelens import defaults
 from citelens.errors import CitelensError
+from citelens.lookahead import Lookahead
 from citelens.output import build_report
 from citelens.output.batch_reports import ReportTally
 from citelens.pipeline import assess_claims, build_resolver, keep_what_is_known, load_stored_or_read, save_loaded
-from citelens.read import clear_parser_caches, collect_paths, load_input
+from citelens.read import clear_parser_caches, collect_paths, load_input, reading_references
 from citelens.read.inputs import skipped_files
 from citelens.resolve import Stats
 from citelens.settings import Settings
@@ -55,35 +55,47 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     paths, result.errors = collect_paths(specs)
     result.skipped = skipped_files(specs)
     article_ids: list[int] = []
-    # one input at a time: read (or found unchanged in the database), stored, let go
+    # one input at a time: read (or found unchanged in the database), stored, let go; each reference is
+    # looked up as soon as it is parsed, unless the database already has its verdict
     opened: Store | None = store if isinstance(store, Store) else getattr(store, "existing", lambda: None)()
-    for path, explicit in paths:
-        try:
-            loaded, article_id = load_stored_or_read(path, opened, load_input)
-        except CitelensError as exc:
-            # a file named on the command line must be usable; one found in a folder may be a README
-            if explicit:
-                result.errors.append(f"{exc}")
-            else:
-                result.skipped.append(f"{exc}; skipped")
-            continue
-        result.warnings.extend(loaded.warnings)
+    checked = opened.checked_raw_keys() if opened is not None and not settings.refresh else set()
+    resolver, _ = build_resolver(settings, result.stats)
+    lookahead = Lookahead(resolver, skip=checked.__contains__, progress=advance)
+    try:
+        with reading_references(lookahead.add):
+            for path, explicit in paths:
+                try:
+                    loaded, article_id = load_stored_or_read(path, opened, load_input)
+                except CitelensError as exc:
+                    # a file named on the command line must be usable; one found in a folder may be a README
+                    if explicit:
+                        result.errors.append(f"{exc}")
+                    else:
+                        result.skipped.append(f"{exc}; skipped")
+                    continue
+                result.warnings.extend(loaded.warnings)
+                if opened is None:
+                    opened = store if isinstance(store, Store) else store()
+                if article_id is None:
+                    article_id = save_loaded(opened, loaded)
+                article_ids.append(article_id)
+                say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
+                    f"{len(loaded.article.claims)} claims")
+                del loaded
+        del checked
         if opened is None:
-            opened = store if isinstance(store, Store) else store()
-        if article_id is None:
-            article_id = save_loaded(opened, loaded)
-        article_ids.append(article_id)
-        say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
-            f"{len(loaded.article.claims)} claims")
-        del loaded
-    if opened is None:
-        return result
-    store = opened
-    clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
-
-    if articles:
-        articles(0, len(article_ids))
-    _look_up(store, article_ids, settings, result, say, advance)  # its bookkeeping let go before the claims
+            lookahead.stop()
+            return result
+        store = opened
+        clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
+        if articles:
+            articles(0, len(article_ids))
+        _look_up(store, article_ids, settings, result, say, lookahead)  # its bookkeeping let go before the claims
+    except BaseException:
+        lookahead.stop()
+        raise
+    finally:
+        resolver.close()
     for n, article_id in enumerate(article_ids, 1):
         assess_claims(store, article_id)
         store.mark_checked(article_id)
@@ -98,14 +110,15 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
 
 
 def _look_up(store: Store, article_ids: list[int], settings: Settings, result: BatchResult, say: Log,
-             advance: Advance | None) -> None:
-    """Resolve every reference of the articles still without a verdict, each distinct one once, and save
-    the verdicts chunk by chunk (a run that is stopped resumes where it was)."""
+             lookahead: Lookahead) -> None:
+    """Resolve every reference of the articles still without a verdict, each distinct one once (most of
+    them already on their way in `lookahead`), and save the verdicts chunk by chunk (a run that is
+    stopped resumes where it was)."""
     # one list of unique references still without a verdict, across all inputs
     pending: dict[str, list[tuple[int, int]]] = {}
-    parsed_by_key: dict[str, tuple[str, Any]] = {}
     done_by_key: dict[str, tuple[int, int]] = {}  # a place where the reference has its verdict
     stored_by_place: dict[tuple[int, int], Any] = {}
+    rest: dict[str, tuple[str, Any]] = {}  # the ones the reading did not hand to the lookahead
     for article_id in article_ids:
         for sref in store.load_references(article_id):
             key = raw_key(sref.reference.raw)
@@ -114,42 +127,35 @@ def _look_up(store: Store, article_ids: list[int], settings: Settings, result: B
                 continue
             stored_by_place[(article_id, sref.reference.index)] = sref.resolution
             pending.setdefault(key, []).append((article_id, sref.reference.index))
-            parsed_by_key.setdefault(key, (sref.reference.raw, sref.reference.parsed))
-    # a reference resolved for another article is copied, not looked up again
+            if key not in lookahead.keys:
+                rest.setdefault(key, (sref.reference.raw, sref.reference.parsed))
+    # a reference resolved for another article (of this run, or stored before) is copied, not looked up again
     copies = []
-    for key in [k for k in pending if k in done_by_key]:
-        resolution = store.load_resolution(*done_by_key[key])
+    for key in list(pending):
+        resolution = store.load_resolution(*done_by_key[key]) if key in done_by_key else \
+            store.resolution_of(key) if key in rest and not settings.refresh else None
         if resolution is None:
             continue
         copies.extend((article_id, index, resolution) for article_id, index in pending.pop(key))
     store.save_resolutions(copies)
-    keys = list(pending)
-    result.unique_references = len(keys) + len(done_by_key)
-    result.looked_up = len(keys)
-    say(f"{len(keys)} unique references to look up ({len(done_by_key)} already checked)")
-    resolver, _ = build_resolver(settings, result.stats)
-    if advance:
-        advance(0, len(keys))
-    chunks = [keys[start: start + defaults.RESOLVE_CHUNK] for start in range(0, len(keys), defaults.RESOLVE_CHUNK)]
-
-    def done(n: float) -> None:
-        if advance:
-            advance(min(n, len(keys)), len(keys))
-
-    try:
-        resolved = 0
-        lookups = resolver.resolve_chunks(([parsed_by_key[k] for k in chunk] for chunk in chunks), done)
-        for chunk, resolutions in zip(chunks, lookups, strict=True):
-            places = [(article_id, index, resolution) for key, resolution in zip(chunk, resolutions, strict=True)
-                      for article_id, index in pending[key]]
-            chosen, kept = keep_what_is_known([stored_by_place.get((a, i)) for a, i, _ in places],
-                                              [r for _, _, r in places])
-            result.kept += len(kept)
-            store.save_resolutions([(a, i, r) for (a, i, _), r in zip(places, chosen, strict=True)])
-            resolved += len(chunk)
-            say(f"resolved {resolved}/{len(keys)} unique references")
-    finally:
-        resolver.close()
+    for key, (raw, parsed) in rest.items():
+        if key in pending:
+            lookahead.add(raw, parsed, checked=True)
+    del rest
+    lookahead.close()
+    result.unique_references = len(pending) + len(done_by_key)
+    result.looked_up = len(pending)
+    say(f"{len(pending)} unique references to look up ({len(done_by_key)} already checked)")
+    resolved = 0
+    for keys, resolutions in lookahead.completed():
+        places = [(article_id, index, resolution) for key, resolution in zip(keys, resolutions, strict=True)
+                  for article_id, index in pending.get(key, ())]
+        chosen, kept = keep_what_is_known([stored_by_place.get((a, i)) for a, i, _ in places],
+                                          [r for _, _, r in places])
+        result.kept += len(kept)
+        store.save_resolutions([(a, i, r) for (a, i, _), r in zip(places, chosen, strict=True)])
+        resolved += sum(1 for key in keys if key in pending)
+        say(f"resolved {resolved}/{len(pending)} unique references")
 
 
 def parse_statuses(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ fields and `references/segment` cuts a list's lines into entries.
 
 from __future__ import annotations
 
-from citelens.read.article import parse_article, read_article_text
+from citelens.read.article import parse_article, read_article_text, reading_references
 from citelens.read.formats import load_document
 from citelens.read.formats import load_document as load_article
 from citelens.read.inputs import collect_paths, load_input
@@ -26,5 +26,6 @@ from citelens.read.sentences import split_sentences
 
 __all__ = [
     "GROUP_WORDS", "clear_parser_caches", "collect_paths", "expand_pages", "load_article", "load_document",
-    "load_input", "parse_article", "parse_reference", "read_article_text", "split_sentences", "strip_list_marker",
+    "load_input", "parse_article", "parse_reference", "read_article_text", "reading_references", "split_sentences",
+    "strip_list_marker",
 ]

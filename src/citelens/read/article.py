@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,6 +248,30 @@ class RefEntry:
     parsed: ParsedReference | None = None
 
 
+_watch = threading.local()
+
+
+@contextmanager
+def reading_references(callback: Callable[[str, ParsedReference], None]) -> Iterator[None]:
+    """While reading in this thread, `callback(raw, parsed)` is called for each reference as soon as it is
+    parsed (so that its lookup can start before the rest of a long list is read)."""
+    before = getattr(_watch, "callback", None)
+    _watch.callback = callback
+    try:
+        yield
+    finally:
+        _watch.callback = before
+
+
+def parsed_reference(index: int, raw: str, line: int, parsed: ParsedReference | None = None) -> Reference:
+    """The `Reference` of one entry of a list: parsed here unless a reader gave its fields."""
+    reference = Reference(index=index, raw=raw, parsed=parsed or parse_reference(raw), line=line)
+    callback = getattr(_watch, "callback", None)
+    if callback is not None:
+        callback(reference.raw, reference.parsed)
+    return reference
+
+
 def is_reference_heading(text: str) -> bool:
     return bool(_REFERENCE_HEADING_RE.match(text.strip("*_ ")))
 
@@ -264,10 +291,10 @@ def build_article(blocks: list[Block], path: str, sha256: str, *, require_refere
             parsed = entry.parsed or parse_reference(entry.raw)
             if entry.key and not parsed.key:
                 parsed.key = entry.key
-            article.references.append(Reference(index=index, raw=entry.raw, parsed=parsed, line=entry.line))
+            article.references.append(parsed_reference(index, entry.raw, entry.line, parsed))
     if ref_range:
         for index, (raw, line) in enumerate(_reference_entries(blocks[ref_range[0]: ref_range[1]]), 1):
-            article.references.append(Reference(index=index, raw=raw, parsed=parse_reference(raw), line=line))
+            article.references.append(parsed_reference(index, raw, line))
         if require_references and not article.references:
             raise ArticleError(f"{path}: the reference list is empty")
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from citelens.errors import ArticleError, InputError
-from citelens.read.article import parse_article, read_article_text
-from citelens.read.references import expand_pages, parse_reference
+from citelens.read.article import parse_article, parsed_reference, read_article_text
+from citelens.read.references import expand_pages
 from citelens.records import Article, Author, ParsedReference, Reference
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".xhtml", ".docx", ".nxml", ".xml", ".tex"}
@@ -128,7 +128,7 @@ def _reference_lines(text: str) -> list[tuple[str, int]]:
 def _article_from_lines(path: Path, sha: str, lines: list[tuple[str, int]]) -> Article:
     article = Article(path=str(path), title=path.stem, sha256=sha)
     for index, (raw, line) in enumerate(lines, 1):
-        article.references.append(Reference(index=index, raw=raw, parsed=parse_reference(raw), line=line))
+        article.references.append(parsed_reference(index, raw, line))
     return article
 
 
