@@ -227,7 +227,7 @@ def negations(toks: list[str]) -> list[Negation]:
                                       for k, w in enumerate(p) if w == t and i - k >= 0):
             i += 1
             continue
-        if t in _NEG_SINGLE or _NEG_CONTRACTED.search(t):
+        if t in _NEG_SINGLE or (t.endswith("t") and _NEG_CONTRACTED.search(t)):
             if t == "free" and not (i + 1 < len(toks) and toks[i + 1] == "of"):
                 i += 1
                 continue

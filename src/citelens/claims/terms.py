@@ -53,6 +53,7 @@ _GENOTYPE_PATTERNS = (
     (re.compile(r"\bhomozygous\s+for\s+the\s+a\s+allele\b|\baa\b"), ("gt_aa",)),
     (re.compile(r"\bheterozygous\b|\bag\b|\bga\b"), ("gt_ag",)),
 )
+_ANY_GENOTYPE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _GENOTYPE_PATTERNS))
 _TOKEN_RE = re.compile(r"rs\d+|[a-z][a-z0-9]*(?:'[a-z]+)?|\d+(?:\.\d+)?%?")
 
 
@@ -86,6 +87,8 @@ def genotype_groups(text: str) -> set[str]:
 
 def _genotype_groups_folded(folded: str) -> set[str]:
     found: set[str] = set()
+    if not _ANY_GENOTYPE.search(folded):  # most texts name no genotype group: one search instead of five
+        return found
     for pattern, groups in _GENOTYPE_PATTERNS:
         if pattern.search(folded):
             found.update(groups)
