@@ -1,6 +1,7 @@
 """Field accuracy of the reference parser on public labelled data nobody here wrote.
 
     python bench/bench_parse_corpora.py [--corpora DIR] [--by-source]
+    python bench/bench_parse_corpora.py --train-cv [--cv-model PATH] [--errors-out FILE]
 
 Scores `citelens.read.references.parse_reference` on the dev split of
 `../shared/corpora/refs/{grobid-citations,anystyle-core,anystyle-good}.jsonl`, per file and per
@@ -11,6 +12,15 @@ files (every source whose sha1 % 5 == 0 is held out), then scores that model on 
 the held-out sources: citation styles it never saw. anystyle's two files are one source each,
 so they cannot be split that way and stay in training (the author-list model also learns from
 grobid-names' train split, whose source files are not reference lists).
+
+With `--train-cv` it scores nothing of dev: the TRAIN split is cut into a fit part and a
+development part (about 20%: every GROBID train record whose source file has
+sha1("cv:" + source) % 5 == 0, whole files, and every anystyle train record whose id has
+sha1("cv:" + id) % 5 == 0, since anystyle's files are one source each); a model is trained on the
+fit part and scored on the development part, per file and per field. All error analysis, feature
+and parameter choice for the shipped model is done on this part. `--cv-model PATH` keeps the
+trained model there, and if it exists already only scores it (a normaliser change needs no
+retraining); `--errors-out FILE` writes every wrong reading as JSON lines.
 
 How fields are compared (the way the corpora's `fields` are derived):
 - text fields (title, container, volume, issue): NFKC, case-folded, outer punctuation and quotes
@@ -144,15 +154,74 @@ def held_out_source(source: str) -> bool:
     return source.startswith("kermitt2/grobid") and int(hashlib.sha1(source.encode()).hexdigest(), 16) % 5 == 0
 
 
+def in_train_cv(record: dict[str, Any]) -> bool:
+    """Whether a TRAIN record is in the train-CV development part (never a dev record)."""
+    key = record["source"] if record["source"].startswith("kermitt2/grobid") else record["id"]
+    return int(hashlib.sha1(("cv:" + key).encode()).hexdigest(), 16) % 5 == 0
+
+
+def train_cv(corpora: Path, model: Path | None, errors_out: Path | None) -> None:
+    records = list(load_records(corpora))
+    fit = [r for r in records if not in_train_cv(r)]
+    hold = [r for r in records if in_train_cv(r)]
+    if model is None or not model.is_file():
+        names = list(load_records(corpora, [NAMES_FILE]))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = model or Path(tmp) / "model.crfsuite"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            cpu = time.process_time()
+            train(fit + names, path, names_out=path.with_name(NAMES_MODEL_NAME))
+            print(f"train-CV: trained on {len(fit)} fit strings in {time.process_time() - cpu:.0f} s CPU, "
+                  f"model {path.stat().st_size:,} bytes")
+            _score_cv(hold, path, errors_out)
+    else:
+        _score_cv(hold, model, errors_out)
+
+
+def _score_cv(hold: list[dict[str, Any]], model: Path, errors_out: Path | None) -> None:
+    import json
+
+    total = Tally()
+    errors: list = []
+    for name in CORPUS_FILES:
+        part = [r for r in hold if r["corpus"] == name]
+        tally = score(part, model, errors)
+        print(f"{name}: train-CV development part, {tally.n} strings")
+        print("\n".join(tally.rows()))
+        _add(total, tally)
+    print(f"all three files: train-CV development part, {total.n} strings")
+    print("\n".join(total.rows()))
+    if errors_out is not None:
+        with open(errors_out, "w", encoding="utf-8") as fh:
+            for rid, string, wrong in errors:
+                fh.write(json.dumps({"id": rid, "string": string, "wrong": wrong}, ensure_ascii=False) + "\n")
+
+
+def _add(total: Tally, tally: Tally) -> None:
+    for f in FIELDS:
+        total.right[f] += tally.right[f]
+        total.given[f] += tally.given[f]
+        total.given_right[f] += tally.given_right[f]
+    total.n += tally.n
+    total.all_right += tally.all_right
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--by-source", action="store_true", help="also train without held-out sources and score them")
+    parser.add_argument("--train-cv", action="store_true",
+                        help="score a model trained on part of the train split on the rest of it (no dev)")
+    parser.add_argument("--cv-model", type=Path, help="with --train-cv: keep the model here, or score it if present")
+    parser.add_argument("--errors-out", type=Path, help="with --train-cv: write the wrong readings here (JSON lines)")
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong readings per file")
     args = parser.parse_args(argv)
     if not all((args.corpora / f"{n}.jsonl").is_file() for n in CORPUS_FILES):
         print(f"error: corpora not found in {args.corpora}", file=sys.stderr)
         return 2
+    if args.train_cv:
+        train_cv(args.corpora, args.cv_model, args.errors_out)
+        return 0
     total = Tally()
     start = time.perf_counter()
     for name in CORPUS_FILES:
@@ -163,12 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(tally.rows()))
         for item in errors[: args.errors]:
             print("   x", item)
-        for f in FIELDS:
-            total.right[f] += tally.right[f]
-            total.given[f] += tally.given[f]
-            total.given_right[f] += tally.given_right[f]
-        total.n += tally.n
-        total.all_right += tally.all_right
+        _add(total, tally)
     print(f"all three files: dev split, {total.n} strings ({time.perf_counter() - start:.1f} s)")
     print("\n".join(total.rows()))
     if args.by_source:
