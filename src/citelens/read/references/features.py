@@ -9,9 +9,21 @@ brackets, and the same for its neighbours.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from .tokens import Token
+
+# A word's usual field in the training strings ("physical" -> container, "press" -> publisher), learned
+# from the train split when the model is trained and shipped beside it (`build_lexicon`).
+Lexicon = dict[str, str]
+LEXICON_NAME = "reference-lexicon-v4.tsv"
+LEXICON_FIELDS = {"author": "A", "editor": "E", "title": "T", "container_title": "C", "publisher": "P",
+                  "location": "L", "note": "N", "date": "D"}
+LEXICON_MIN_COUNT = 3
+LEXICON_MIN_SHARE = 0.6
 
 # The reference model is trained with the rule parser's readings as extra features (see `rule_hints`).
 RULE_HINTS = True
@@ -108,8 +120,10 @@ class _Word:
 
     __slots__ = ("lower", "word", "shape", "own", "year", "m2", "m1", "p1", "p2")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
         lw, s, own = _word_features(text)
+        if lexicon and lw in lexicon:
+            own.append("lex=" + lexicon[lw])
         self.lower = lw
         self.word = ("w=" + lw).encode()
         self.shape = ("s=" + s).encode()
@@ -121,25 +135,66 @@ class _Word:
         self.p2 = [x.encode() for x in ("2w=" + lw, "2s=" + s, *("2" + x for x in own))]
 
 
-_CACHE: dict[str, _Word] = {}
+# one cache per lexicon, by identity; the entry holds the lexicon too, so that its id is never reused
+_CACHES: dict[int, tuple[Lexicon | None, dict[str, _Word]]] = {}
 _CACHE_SIZE = 50_000
 
 
 def clear_caches() -> None:
     """Let go of the per-word and per-stretch features remembered while labelling (tens of MB after
     10,000 references; the next string labelled builds them again)."""
-    _CACHE.clear()
+    _CACHES.clear()
     _segment_features.cache_clear()
 
 
-def _token_features(tok: Token) -> _Word:
-    got = _CACHE.get(tok.text)
+def _token_features(tok: Token, cache: dict[str, _Word], lexicon: Lexicon | None) -> _Word:
+    got = cache.get(tok.text)
     if got is None:
-        got = _Word(tok.text)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        _CACHE[tok.text] = got
+        got = _Word(tok.text, lexicon)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[tok.text] = got
     return got
+
+
+def lexicon_key(text: str) -> str | None:
+    """The lexicon's key for a token: its lower-cased form, for words of two letters or more."""
+    return text.lower()[:24] if len(text) > 1 and text.isalpha() else None
+
+
+def build_lexicon(occurrences: Iterable[tuple[str, str]]) -> Lexicon:
+    """From (token text, label) pairs of the training strings: each word seen at least `LEXICON_MIN_COUNT`
+    times in the fields of `LEXICON_FIELDS`, with the field it stands in at least `LEXICON_MIN_SHARE` of
+    those times ("M", mixed, when none does)."""
+    counts: dict[str, Counter[str]] = {}
+    for text, label in occurrences:
+        key = lexicon_key(text)
+        code = LEXICON_FIELDS.get(label)
+        if key is not None and code is not None:
+            counts.setdefault(key, Counter())[code] += 1
+    out: Lexicon = {}
+    for word in sorted(counts):
+        c = counts[word]
+        total = sum(c.values())
+        if total < LEXICON_MIN_COUNT:
+            continue
+        code, top = min(c.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[word] = code if top >= LEXICON_MIN_SHARE * total else "M"
+    return out
+
+
+def write_lexicon(lexicon: Lexicon, path: Path) -> None:
+    path.write_text("".join(f"{w}\t{c}\n" for w, c in sorted(lexicon.items())), encoding="utf-8")
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    out: Lexicon = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, _, code = line.rstrip("\n").partition("\t")
+            if word and code:
+                out[word] = code
+    return out
 
 
 def _word_features(w: str) -> tuple[str, str, list[str]]:
@@ -213,9 +268,9 @@ def _segments(tokens: list[Token], commas: bool) -> list[list[Feature]]:
             bounds.append(i)
     out: list[list[Feature]] = [bound_feature] * n
     prev = -1
-    index = 0
     last = len(bounds)
     bounds.append(n)
+    stretches: list[tuple[int, int, bool, str, str, str, str]] = []
     for b in bounds:
         lo = prev + 1
         if b > lo:
@@ -235,28 +290,42 @@ def _segments(tokens: list[Token], commas: bool) -> list[list[Feature]]:
             closer = texts[b] if b < n else "$"
             case = "-" if not alpha else "all" if caps == alpha else "none" if not caps else \
                 "most" if 2 * caps > alpha else "few"
-            f = _segment_features(tag, b - lo, has_digit, after, opener, closer, case, index, last)
-            index += 1
-            out[lo:b] = [f] * (b - lo)
+            stretches.append((lo, b, has_digit, after, opener, closer, case))
         prev = b
+    # each stretch also sees what its neighbours look like: "a long stretch of words, then a short
+    # one, then numbers" is a title before a journal
+    looks = [_bucket(b - lo) + ("d" if dig else "") + case for lo, b, dig, _, _, _, case in stretches]
+    count = len(stretches)
+    for index, (lo, b, has_digit, after, opener, closer, case) in enumerate(stretches):
+        before = looks[index - 1] if index else "^"
+        then = looks[index + 1] if index + 1 < count else "$"
+        f = _segment_features(tag, b - lo, has_digit, after, opener, closer, case, index, last, before, then)
+        out[lo:b] = [f] * (b - lo)
     return out
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _segment_features(tag: str, words: int, has_digit: bool, after: str, opener: str, closer: str, case: str,
-                      index: int, last: int) -> list[Feature]:
+                      index: int, last: int, before: str, then: str) -> list[Feature]:
     """A stretch's features (shared, never changed: the same list for every token of the stretch)."""
     return [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
             f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
-            f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}"]
+            f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}",
+            f"{tag}pv={before}", f"{tag}nx={then}"]
 
 
-def sequence_features(tokens: list[Token], hints: list[str] | None = None) -> list[list[Feature]]:
-    """The feature lists of a token sequence, one list per token; `hints` are the rule parser's readings."""
+def sequence_features(tokens: list[Token], hints: list[str] | None = None, lexicon: Lexicon | None = None
+                      ) -> list[list[Feature]]:
+    """The feature lists of a token sequence, one list per token; `hints` are the rule parser's readings,
+    `lexicon` the words' usual fields (the one trained with the model)."""
     n = len(tokens)
     if n == 0:
         return []
-    base = [_token_features(t) for t in tokens]
+    entry = _CACHES.get(id(lexicon))
+    if entry is None:
+        entry = _CACHES[id(lexicon)] = (lexicon, {})
+    cache = entry[1]
+    base = [_token_features(t, cache, lexicon) for t in tokens]
     seg_p = _segments(tokens, False)
     seg_c = _segments(tokens, True)
     out: list[list[Feature]] = []

@@ -17,7 +17,7 @@ from .features import RULE_HINTS, rule_hints, sequence_features
 from .fields import fill, spans_from_labels
 from .names import rule_name_hints, with_hints
 from .rules import parse_reference as parse_with_rules
-from .tagger import tag, tag_names
+from .tagger import lexicon, tag, tag_names
 from .tokens import tokenize
 
 _LIST_MARKER_RE = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]\s+|\[\d{1,5}\]\s*|\(\d{1,5}\)\s+|\d{1,5}[.)]\s+)?")
@@ -35,7 +35,7 @@ def parse_reference(raw: str, model: Path | None = None) -> ParsedReference:
     if not tokens:
         return parsed
     hints = rule_hints(raw, tokens, rules) if RULE_HINTS else None
-    features = sequence_features(tokens, hints)
+    features = sequence_features(tokens, hints, lexicon(model))
     spans = spans_from_labels(tokens, tag(features, model))
 
     def names(lo: int, hi: int) -> list[str]:

@@ -57,7 +57,12 @@ _ACCESSED_RE = re.compile(
 _EPUB_RE = re.compile(r"\bEpub(?:\s+ahead\s+of\s+print)?\s*[\d\w ]{0,20}?\.", re.I)
 
 
+# the next identifier's keyword glued on where a PDF lost the space: "10.1103/PhysRevD.90.014508.URL http://..."
+_GLUED_KEYWORD_RE = re.compile(r"[.,;](?:URL|doi|DOI|arXiv|PMID|PMCID|ISSN|ISBN)$")
+
+
 def _trim_doi(doi: str) -> str:
+    doi = _GLUED_KEYWORD_RE.sub("", doi.rstrip(".,;:]"))
     doi = doi.rstrip(".,;:]")
     # a closing bracket belongs to the DOI only when the DOI opened it
     while doi.endswith(")") and doi.count("(") < doi.count(")"):

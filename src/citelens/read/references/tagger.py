@@ -7,12 +7,13 @@ from importlib import resources
 from pathlib import Path
 
 from ...errors import CitelensError
-from .features import sequence_features
+from .features import LEXICON_NAME, Lexicon, read_lexicon, sequence_features
 from .names import NAMES_MODEL_NAME
 from .tokens import Token
 
 MODEL_NAME = "reference-crf-v3.crfsuite"
-__all__ = ["MODEL_NAME", "NAMES_MODEL_NAME", "ModelMissing", "label", "model_path", "tag", "tag_names"]
+__all__ = ["LEXICON_NAME", "MODEL_NAME", "NAMES_MODEL_NAME", "ModelMissing", "label", "lexicon", "model_path", "tag",
+           "tag_names"]
 
 
 class ModelMissing(CitelensError):
@@ -56,9 +57,28 @@ def _tagger(path: Path | None = None, name: str = MODEL_NAME):  # type: ignore[n
     return tagger
 
 
+_lexicons: dict[Path | None, Lexicon] = {}
+
+
+def lexicon(path: Path | None = None) -> Lexicon:
+    """The word lexicon trained with the reference model `path` (the file beside it; the shipped one by
+    default), read once."""
+    got = _lexicons.get(path)
+    if got is None:
+        with _lock:
+            got = _lexicons.get(path)
+            if got is None:
+                file = path.with_name(LEXICON_NAME) if path is not None else model_path(LEXICON_NAME)
+                if not file.is_file():
+                    raise ModelMissing(f"reference model lexicon not found: {file} (retrain with python -m "
+                                       "citelens.read.references.train)")
+                got = _lexicons[path] = read_lexicon(file)
+    return got
+
+
 def label(tokens: list[Token], path: Path | None = None, hints: list[str] | None = None) -> list[str]:
     """One label per token ("O" for none); `hints` are the rule parser's readings when the model uses them."""
-    return tag(sequence_features(tokens, hints), path)
+    return tag(sequence_features(tokens, hints, lexicon(path)), path)
 
 
 def tag(features: list[list[str]], path: Path | None = None) -> list[str]:

@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from ...records import Author
-from .features import KEYWORDS, RULE_HINTS, rule_hints, sequence_features
+from .features import (
+    KEYWORDS,
+    LEXICON_NAME,
+    RULE_HINTS,
+    build_lexicon,
+    clear_caches,
+    rule_hints,
+    sequence_features,
+    write_lexicon,
+)
 from .names import NAMES_MODEL_NAME, name_labels, rule_name_hints, with_hints
 from .rules import parse_reference as parse_with_rules
 from .tagger import MODEL_NAME
@@ -124,6 +133,10 @@ def _is_punct(text: str) -> bool:
     return len(text) == 1 and not text.isalnum()
 
 
+def _is_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and 1500 <= int(text) <= 2039
+
+
 def _split_anystyle_volume(tokens: list[Token], labels: list[str]) -> None:
     i = 0
     while i < len(tokens):
@@ -133,6 +146,10 @@ def _split_anystyle_volume(tokens: list[Token], labels: list[str]) -> None:
         j = i
         while j < len(tokens) and labels[j] == "volume":
             j += 1
+        if j - i > 2 and _is_year(tokens[i].text) and tokens[i + 1].text == ";":
+            # "2000;355(9222):" read as one volume span: the year is the date, as GROBID labels it
+            labels[i], labels[i + 1] = "date", "O"
+            i += 2
         seen_number = False
         for m in range(i, j):
             t = tokens[m].text
@@ -232,13 +249,25 @@ def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] |
     trainer = pycrfsuite.Trainer(verbose=False)
     names = pycrfsuite.Trainer(verbose=False)
     count = 0
-    for record in records:
-        tokens, labels = token_labels(record)
+    records = list(records)
+    labelled = [token_labels(record) for record in records]
+    # The lexicon, from the reference strings trained on (not the author lists), is written beside the
+    # model. A string is trained with the lexicon of the other half of the strings (by position), so that
+    # the model learns how far a word's usual field can be trusted on words it did not count itself.
+    def occurrences(half: int | None) -> Iterator[tuple[str, str]]:
+        for k, (record, (tokens, labels)) in enumerate(zip(records, labelled, strict=True)):
+            if record.get("corpus") != NAMES_FILE and (half is None or k % 2 == half):
+                yield from ((tok.text, lab) for tok, lab in zip(tokens, labels, strict=True))
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_lexicon(build_lexicon(occurrences(None)), out.with_name(LEXICON_NAME))
+    halves = (build_lexicon(occurrences(1)), build_lexicon(occurrences(0)))  # halves[k % 2]: the other half's
+    for k, (record, (tokens, labels)) in enumerate(zip(records, labelled, strict=True)):
         if not tokens:
             continue
         rules = parse_with_rules(record["string"])
         hints = rule_hints(record["string"], tokens, rules) if RULE_HINTS else None
-        features = sequence_features(tokens, hints)
+        features = sequence_features(tokens, hints, halves[k % 2])
         if names_out is not None:
             example = name_example(record, tokens, features, rules.authors)
             if example is not None:
@@ -256,6 +285,7 @@ def train(records: Iterable[dict[str, Any]], out: Path, params: dict[str, Any] |
     trainer.set_params(dict(CRF_PARAMS if params is None else params))
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out))
+    clear_caches()
     return count
 
 
@@ -272,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     n = train(load_records(args.corpora, (*CORPUS_FILES, NAMES_FILE)), args.out, names_out=args.names_out)
     print(f"trained on {n} reference strings (split == train) -> {args.out} ({args.out.stat().st_size:,} bytes)")
     print(f"author lists -> {args.names_out} ({args.names_out.stat().st_size:,} bytes)")
+    lexicon = args.out.with_name(LEXICON_NAME)
+    print(f"word lexicon -> {lexicon} ({lexicon.stat().st_size:,} bytes)")
     return 0
 
 
