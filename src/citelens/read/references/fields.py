@@ -37,7 +37,6 @@ _IN_RE = re.compile(r"^\s*(?:in|dans|en|em)\s*:?\s+", re.I)
 _ABBREV_PERIOD_RE = re.compile(r"\w\.\s")
 # after "Trends Neurosci." the details go on ("35, 649", ", vol. 2"): that period is the abbreviation's,
 # whereas "Biol Lett. 2013;9" ends a sentence
-_IN_BEFORE_RE = re.compile(r"\b(?:in|dans|en|em)\s*:?\s*$", re.I)
 _ARTICLE_AFTER_RE = re.compile(r"[\s,;:.)]*\b(?:art(?:icle)?\.?|e-?location)\s*(?:no\.?|nr\.?|number)?\s*:?\s*"
                                r"([A-Za-z]{0,3}\d+)\b", re.I)
 _ART_BEFORE_RE = re.compile(r"\bart(?:icle)?\.?\s*$", re.I)
@@ -229,9 +228,9 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
     if "title" in first:
         parsed.title = clean_title(raw[first["title"][1]: first["title"][2]])
     titles = [s for s in spans if s[0] == "title"]
-    if "container_title" not in first and len(titles) > 1 and _IN_BEFORE_RE.search(raw[max(0, titles[1][1] - 6):
-                                                                                      titles[1][1]]):
-        first["container_title"] = titles[1]  # "Chapter. In: Book." read as two titles: the second is the book
+    if "container_title" not in first and len(titles) > 1:
+        # two titles and no container: the second is the journal or book ("Chapter. In: Book.", "Title. Journal")
+        first["container_title"] = titles[1]
     if "container_title" in first:
         _, a, b = first["container_title"]
         keep = raw[b: b + 1] == "." and (_ABBREV_PERIOD_RE.search(raw[a:b] + " ") is not None

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ...records import Author
-from .features import KEYWORDS
+from .features import KEYWORDS, PARTICLES
 from .tokens import Token, tokenize
 
 NAMES_MODEL_NAME = "reference-names-v3.crfsuite"
@@ -113,6 +113,7 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
         family, given, fam, giv = _family_given(raw, parts, has_comma)
         family = " ".join(family.split()).strip(" ,;")
         given = " ".join(given.split()).strip(" ,;")
+        family, given = _capitals_family(family, given)
         if not given:
             family, given = _trailing_initials(family)
         if family:
@@ -135,6 +136,23 @@ def persons_from(raw: str, tokens: list[Token], labels: list[str]) -> tuple[list
 
 
 _ROMAN = frozenset(("II", "III", "IV", "VI", "VII", "VIII"))
+_TITLE_WORD_RE = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff']+(?:-[A-Z\u00c0-\u00de]?[a-z\u00df-\u00ff']+)*|"
+                            r"[A-Z\u00c0-\u00de]\.?")
+_CAPITALS_WORD_RE = re.compile(r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+")
+
+
+def _capitals_family(family: str, given: str) -> tuple[str, str]:
+    """A family name read with the given names printed before it, the family in capitals ("Maria GREENWALD",
+    "Michael A BOWES"): the words in capitals (one of three letters or more) are the family name."""
+    words = family.split()
+    k = len(words)
+    while k > 0 and _CAPITALS_WORD_RE.fullmatch(words[k - 1]):
+        k -= 1
+    if k == 0 or k == len(words) or not any(len(w) > 2 for w in words[k:]) \
+            or not all(_TITLE_WORD_RE.fullmatch(w) and w.lower() not in PARTICLES for w in words[:k]) \
+            or words[0].isupper():
+        return family, given
+    return " ".join(words[k:]), " ".join(words[:k]) + (" " + given if given else "")
 
 
 def _trailing_initials(family: str) -> tuple[str, str]:
