@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citelens.read.references import parse_reference
-from citelens.read.references.tagger import MODEL_NAME, NAMES_MODEL_NAME, model_path
+from citelens.read.references.tagger import LEXICON_NAME, MODEL_NAME, NAMES_MODEL_NAME, model_path
 from citelens.read.references.tokens import tokenize
 
 
@@ -102,7 +102,7 @@ def test_spans_are_in_order_inside_the_string_and_serialised():
 
 
 def test_the_model_files_ship_in_the_package():
-    for name in (MODEL_NAME, NAMES_MODEL_NAME):
+    for name in (MODEL_NAME, NAMES_MODEL_NAME, LEXICON_NAME):
         path = model_path(name)
         assert path.is_file() and 0 < path.stat().st_size < 8_000_000
         assert "citelens" in path.parts
@@ -152,6 +152,7 @@ def test_training_is_deterministic_on_a_tiny_subset(tmp_path):
     train(records, b, params, names_out=b.with_name("n.crfsuite"))
     assert a.read_bytes() == b.read_bytes()
     assert a.with_name("n.crfsuite").read_bytes() == b.with_name("n.crfsuite").read_bytes()
+    assert a.with_name(LEXICON_NAME).read_bytes() == b.with_name(LEXICON_NAME).read_bytes()
 
 
 def _persons(raw: str, labels: list[str]) -> list[tuple[str, str]]:

@@ -118,12 +118,13 @@ class _Word:
     would encode again on every string it labels.
     """
 
-    __slots__ = ("lower", "word", "shape", "own", "year", "m2", "m1", "p1", "p2")
+    __slots__ = ("lower", "word", "shape", "own", "year", "lex", "m2", "m1", "p1", "p2")
 
     def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
         lw, s, own = _word_features(text)
-        if lexicon and lw in lexicon:
-            own.append("lex=" + lexicon[lw])
+        self.lex = lexicon.get(lw, "") if lexicon else ""
+        if self.lex:
+            own.append("lex=" + self.lex)
         self.lower = lw
         self.word = ("w=" + lw).encode()
         self.shape = ("s=" + s).encode()
@@ -251,11 +252,12 @@ def _bucket(n: int) -> str:
 Feature = str | bytes  # a crfsuite attribute: the cached per-word ones are UTF-8 bytes
 
 
-def _segments(tokens: list[Token], commas: bool) -> list[list[Feature]]:
+def _segments(tokens: list[Token], commas: bool, lex: list[str] | None = None) -> list[list[Feature]]:
     """Per token, features of the stretch it sits in: between sentence periods (and commas, with `commas`).
 
     A stretch's length, whether it holds digits or a year, and whether digits follow it tell a
-    title ("a long stretch of words") from a journal ("short, abbreviated, then numbers").
+    title ("a long stretch of words") from a journal ("short, abbreviated, then numbers"); the
+    usual field of most of its words (`lex`, from the lexicon) what the stretch as a whole is likely to be.
     """
     n = len(tokens)
     tag = "c" if commas else "p"
@@ -290,25 +292,40 @@ def _segments(tokens: list[Token], commas: bool) -> list[list[Feature]]:
             closer = texts[b] if b < n else "$"
             case = "-" if not alpha else "all" if caps == alpha else "none" if not caps else \
                 "most" if 2 * caps > alpha else "few"
-            stretches.append((lo, b, has_digit, after, opener, closer, case))
+            stretches.append((lo, b, has_digit, after, opener, closer, case, _usual_field(lex, lo, b)))
         prev = b
     # each stretch also sees what its neighbours look like: "a long stretch of words, then a short
     # one, then numbers" is a title before a journal
-    looks = [_bucket(b - lo) + ("d" if dig else "") + case for lo, b, dig, _, _, _, case in stretches]
+    looks = [_bucket(b - lo) + ("d" if dig else "") + case for lo, b, dig, _, _, _, case, _ in stretches]
     count = len(stretches)
-    for index, (lo, b, has_digit, after, opener, closer, case) in enumerate(stretches):
+    for index, (lo, b, has_digit, after, opener, closer, case, usual) in enumerate(stretches):
         before = looks[index - 1] if index else "^"
         then = looks[index + 1] if index + 1 < count else "$"
-        f = _segment_features(tag, b - lo, has_digit, after, opener, closer, case, index, last, before, then)
+        f = _segment_features(tag, b - lo, has_digit, after, opener, closer, case, index, last, before, then, usual)
         out[lo:b] = [f] * (b - lo)
     return out
 
 
+def _usual_field(lex: list[str] | None, lo: int, hi: int) -> str:
+    """The lexicon field most words of tokens[lo:hi] stand in ("+" when three in four do), "0" for none."""
+    if lex is None:
+        return "0"
+    counts: dict[str, int] = {}
+    for k in range(lo, hi):
+        code = lex[k]
+        if code and code != "M":
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return "0"
+    code, top = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return code + ("+" if 4 * top >= 3 * sum(counts.values()) else "")
+
+
 @lru_cache(maxsize=32768)
 def _segment_features(tag: str, words: int, has_digit: bool, after: str, opener: str, closer: str, case: str,
-                      index: int, last: int, before: str, then: str) -> list[Feature]:
+                      index: int, last: int, before: str, then: str, usual: str) -> list[Feature]:
     """A stretch's features (shared, never changed: the same list for every token of the stretch)."""
-    return [f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
+    return [f"{tag}lex={usual}", f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
             f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
             f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}",
             f"{tag}pv={before}", f"{tag}nx={then}"]
@@ -326,8 +343,9 @@ def sequence_features(tokens: list[Token], hints: list[str] | None = None, lexic
         entry = _CACHES[id(lexicon)] = (lexicon, {})
     cache = entry[1]
     base = [_token_features(t, cache, lexicon) for t in tokens]
-    seg_p = _segments(tokens, False)
-    seg_c = _segments(tokens, True)
+    lex = [w.lex for w in base] if lexicon else None
+    seg_p = _segments(tokens, False, lex)
+    seg_c = _segments(tokens, True, lex)
     out: list[list[Feature]] = []
     in_quote = False
     depth = 0

@@ -20,7 +20,7 @@ from ...records import Author
 from .features import KEYWORDS, PARTICLES
 from .tokens import Token, tokenize
 
-NAMES_MODEL_NAME = "reference-names-v3.crfsuite"
+NAMES_MODEL_NAME = "reference-names-v4.crfsuite"
 _INITIALS_RE = re.compile(r"(?:[A-Z\u00c0-\u024f]\.\s?-?){1,4}")
 _BARE_INITIALS_RE = re.compile(r"[A-Z\u00c0-\u00de]{1,3}")
 _SEPARATORS = {",", ";", "&", "and", "und", "et", "y", "e", "/", "with"}

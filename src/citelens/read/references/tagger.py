@@ -11,7 +11,7 @@ from .features import LEXICON_NAME, Lexicon, read_lexicon, sequence_features
 from .names import NAMES_MODEL_NAME
 from .tokens import Token
 
-MODEL_NAME = "reference-crf-v3.crfsuite"
+MODEL_NAME = "reference-crf-v4.crfsuite"
 __all__ = ["LEXICON_NAME", "MODEL_NAME", "NAMES_MODEL_NAME", "ModelMissing", "label", "lexicon", "model_path", "tag",
            "tag_names"]
 
