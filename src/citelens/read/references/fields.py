@@ -28,7 +28,7 @@ _PAGES_RE = re.compile(rf"({_PAGE}|[ivxlcdm]{{1,8}})(?:\s*-+\s*({_PAGE}|[ivxlcdm
 _PAGE_KW_RE = re.compile(r"^\s*(?:pp?|pages?|pgs?|S|seiten|págs?|art(?:icle)?\.?\s*(?:no|nr|number)?|"
                          r"e-?location)\b\.?\s*:?\s*", re.I)
 _VOL_KW_RE = re.compile(r"^\s*(?:vols?|volume|bd|tome|t|v)(?:\b|(?=\d))\.?\s*:?\s*", re.I)  # also "Vol43"
-_ISSUE_KW_RE = re.compile(r"^\s*(?:no|nr|num|number|issue|iss|heft|n|n°|nº|#)\b\.?\s*:?\s*|^\s*[n#][°º]?\s*", re.I)
+_ISSUE_KW_RE = re.compile(r"^\s*(?:n[°º]|(?:no|nr|num|number|issue|iss|heft|n|#)\b\.?)\s*:?\s*|^\s*[n#][°º]?\s*", re.I)
 _VOLUME_RE = re.compile(r"\d+[A-Za-z]?|\b[IVXLC]{1,7}\b")  # "B39" is volume 39 of "Phys. Lett. B"
 # the date a web page was read is not the work's year
 _ACCESSED_RE = re.compile(r"\b(?:accessed|cited|retrieved|viewed|consulted|consulté|acesso|acessado|abgerufen|"
@@ -185,7 +185,8 @@ def _book_title(spans: list[Span]) -> list[Span]:
 
     In the corpora's train split such a string is a book with a title (2,289 strings) far more often than
     a journal named alone (33); the labeller, which sees only nearby tokens, often calls a lone book
-    title a container.
+    title a container. (Keeping the container when it reads as an abbreviated journal, or when editors
+    are named, was tried on the train-CV part and gained nothing.)
     """
     labels = {span[0] for span in spans}
     if "container_title" not in labels or "title" in labels or labels & _NUMBERS:

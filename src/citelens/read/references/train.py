@@ -150,6 +150,14 @@ def _split_anystyle_volume(tokens: list[Token], labels: list[str]) -> None:
             # "2000;355(9222):" read as one volume span: the year is the date, as GROBID labels it
             labels[i], labels[i + 1] = "date", "O"
             i += 2
+        if KEYWORDS.get(tokens[i].text.lower()) == "no":
+            # "n° 39", "No. 18, Vol. 4": a number that opens with the issue keyword is the issue (up to a "Vol.")
+            m = i + 1
+            while m < j and KEYWORDS.get(tokens[m].text.lower()) != "vol":
+                m += 1
+            for x in range(i, m):
+                labels[x] = "issue"
+            i = m
         seen_number = False
         for m in range(i, j):
             t = tokens[m].text
