@@ -63,7 +63,7 @@ NAMES_FILE = "grobid-names"
 # Fixed training parameters: changing any of them is a new model version.
 CRF_PARAMS: dict[str, Any] = {
     "c1": 0.2,
-    "c2": 0.01,
+    "c2": 1.0,
     "max_iterations": 150,
     "feature.possible_transitions": True,
     "feature.minfreq": 2,
