@@ -177,6 +177,30 @@ def _journal_out_of_authors(raw: str, spans: list[Span]) -> list[Span]:
 
 
 _COLLABORATION_RE = re.compile(r"\b(?:collab\w*|consortium|team|group)\b", re.I)
+# after an initial's period: a capitalised word and then three lower-case words or more, to the span's end
+_TITLE_TAIL_RE = re.compile(r"(?<=\.)\s+([A-Z\u00c0-\u00de][^\W\d_]*(?:[\s,:-]+[a-z\u00df-\u024f][^\W\d_]*){3,})$")
+
+
+def _title_out_of_authors(raw: str, spans: list[Span]) -> list[Span]:
+    """An author span that ran on into the title ("SOUZA, M. B. Avaliação da qualidade da água"), with no title
+    labelled: names are not runs of lower-case words, so from the word after the last initial on it is the title."""
+    if any(span[0] == "title" for span in spans):
+        return spans
+    from .features import PARTICLES
+
+    for k, (lab, a, b) in enumerate(spans):
+        if lab != "author":
+            continue
+        m = _TITLE_TAIL_RE.search(raw, a, b)
+        if m is None or m.end() != b:
+            continue
+        lower = [w for w in re.split(r"[\s,:-]+", m.group(1))[1:] if w.lower() not in PARTICLES]
+        if len(lower) < 2 or not any(len(w) > 3 for w in lower):
+            continue
+        return [*spans[:k], (lab, a, m.start()), ("title", m.start(1), b), *spans[k + 1:]]
+    return spans
+
+
 _NUMBERS = frozenset(("volume", "issue", "pages"))
 
 
@@ -201,7 +225,7 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
     `name_labeller(lo, hi)` labels the tokens `tokens[lo:hi]` of the author list as persons (see
     `names`); without it the rules split the list.
     """
-    spans = _book_title(_journal_out_of_authors(raw, spans))
+    spans = _book_title(_title_out_of_authors(raw, _journal_out_of_authors(raw, spans)))
     first: dict[str, Span] = {}
     for span in spans:
         first.setdefault(span[0], span)

@@ -148,7 +148,7 @@ def _capitals_family(family: str, given: str) -> tuple[str, str]:
     k = len(words)
     while k > 0 and _CAPITALS_WORD_RE.fullmatch(words[k - 1]):
         k -= 1
-    if k == 0 or k == len(words) or not any(len(w) > 2 for w in words[k:]) \
+    if k == 0 or k == len(words) or not any(len(w) > 2 and w not in _ROMAN for w in words[k:]) \
             or not all(_TITLE_WORD_RE.fullmatch(w) and w.lower() not in PARTICLES for w in words[:k]) \
             or words[0].isupper():
         return family, given
