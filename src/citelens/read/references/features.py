@@ -261,7 +261,7 @@ def _segments(tokens: list[Token], commas: bool, lex: list[str] | None = None) -
     """
     n = len(tokens)
     tag = "c" if commas else "p"
-    bound_feature = [tag + "bound"]
+    bound_feature: list[Feature] = [(tag + "bound").encode()]
     texts = [tok.text for tok in tokens]
     bounds: list[int] = []
     for i, t in enumerate(texts):
@@ -325,10 +325,12 @@ def _usual_field(lex: list[str] | None, lo: int, hi: int) -> str:
 def _segment_features(tag: str, words: int, has_digit: bool, after: str, opener: str, closer: str, case: str,
                       index: int, last: int, before: str, then: str, usual: str) -> list[Feature]:
     """A stretch's features (shared, never changed: the same list for every token of the stretch)."""
-    return [f"{tag}lex={usual}", f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
-            f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
-            f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}",
-            f"{tag}pv={before}", f"{tag}nx={then}"]
+    # encoded once here: crfsuite would encode a str again for every token that shares the list
+    return [x.encode() for x in (
+        f"{tag}lex={usual}", f"{tag}len={_bucket(words)}", f"{tag}dig={int(has_digit)}", f"{tag}after={after}",
+        f"{tag}open={opener}", f"{tag}close={closer}", f"{tag}case={case}",
+        f"{tag}idx={index if index < 4 else 4}", f"{tag}rest={min(last - index, 3)}",
+        f"{tag}pv={before}", f"{tag}nx={then}")]
 
 
 def sequence_features(tokens: list[Token], hints: list[str] | None = None, lexicon: Lexicon | None = None
