@@ -97,6 +97,9 @@ def clean_container(text: str) -> str | None:
     return core
 
 
+_SUPPL_RE = re.compile(r"^\s*(\d+[A-Za-z]?)[\s(]+(suppl(?:ement)?\.?(?:\s*[\w-]{1,6})?)\)?\s*$", re.I)
+
+
 def clean_volume(text: str) -> tuple[str | None, str | None]:
     """(volume, issue found inside the volume's span: "10(2)", "vol. 25, no. 1").
 
@@ -107,6 +110,9 @@ def clean_volume(text: str) -> tuple[str | None, str | None]:
         text = text.rsplit(";", 1)[1]
     text = _VOL_KW_RE.sub("", text)
     issue = None
+    m = _SUPPL_RE.match(text)  # "15 Suppl 3": a supplement is the issue
+    if m:
+        return m.group(1), " ".join(m.group(2).split())
     m = re.search(r"\(([^()]{1,20})\)", text) or re.search(
         r"[,.]?\s*\b(?:no|nr|n|issue|iss|heft)\b\.?\s*([\w/-]{1,12})", text, re.I)
     if m:
@@ -218,6 +224,22 @@ def _book_title(spans: list[Span]) -> list[Span]:
     return [("title" if lab == "container_title" else lab, a, b) for lab, a, b in spans]
 
 
+_SUPPL_WORD_RE = re.compile(r"suppl(?:ement)?\.?", re.I)
+
+
+def _supplement(raw: str, spans: list[Span]) -> str | None:
+    """A supplement labelled apart from its number ("vol. 15, Suppl 3" read as a journal "Suppl" and a
+    volume "3" after the volume): the issue "Suppl 3"."""
+    for k in range(1, len(spans) - 1):
+        lab, a, b = spans[k]
+        nxt = spans[k + 1]
+        if lab != "volume" and _SUPPL_WORD_RE.fullmatch(raw[a:b]) and nxt[0] in ("volume", "issue") \
+                and spans[k - 1][0] == "volume" and raw[b: nxt[1]].strip() == "":
+            number = strip_outer(raw[nxt[1]: nxt[2]])
+            return f"{raw[a:b]} {number}" if number else None
+    return None
+
+
 def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Token],
          name_labeller: Callable[[int, int], list[str]] | None = None) -> ParsedReference:
     """Set `parsed`'s bibliographic fields from the labelled spans of `raw` (identifiers are left as they are).
@@ -273,6 +295,8 @@ def fill(parsed: ParsedReference, raw: str, spans: list[Span], tokens: list[Toke
             parsed.first_page = article_no.group(1)
     if parsed.issue is None and inner_issue:
         parsed.issue = inner_issue
+    if parsed.issue is None:
+        parsed.issue = _supplement(raw, spans)
     if "pages" in first:
         parsed.first_page, parsed.last_page = clean_pages(raw[first["pages"][1]: first["pages"][2]])
     elif "issue" not in first and "volume" in first and parsed.first_page is None:
