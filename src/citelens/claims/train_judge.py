@@ -28,6 +28,7 @@ from citelens.claims.judge import (
     FEATURES,
     SCALE_FLOOR,
     Model,
+    Judgement,
     Ranked,
     SourceSentence,
     decide,
@@ -253,6 +254,41 @@ def train(corpus_dir: Path, log: Any = sys.stderr) -> Model:
           f"cross-validated: supported precision {sp:.3f} ({sn}), contradicted precision {cp:.3f} ({cn}); "
           f"thresholds {thresholds}", file=log)
     return model
+
+
+CV_FOLDS = 2  # train-CV figures: two folds grouped by cited abstract (a claim goes with its first cited abstract)
+
+
+def _cv_fold_of_source(source_id: str) -> int:
+    return int(hashlib.sha1("\x1f".join(("entail-fold", source_id)).encode("utf-8")).hexdigest()[:12], 16) % CV_FOLDS
+
+
+def train_cv(corpus_dir: Path) -> tuple[list[Pair], list[Example], list[Judgement]]:
+    """Train-CV: the judge refitted on one fold of train, applied to the other; thresholds chosen on
+    the out-of-fold predictions (so a little optimistic). Folds are grouped by cited abstract, the
+    same two folds as the entail comparison. Never reads dev."""
+    rows, corpus = load_split(corpus_dir, "train")
+    weights = split_weights(rows, corpus)
+    cites: dict[str, set[str]] = {}
+    for r in rows:
+        cites.setdefault(r["claim"], set()).add(r["source_id"])
+    claim_fold = {c: _cv_fold_of_source(min(s)) for c, s in cites.items()}
+    pairs = make_pairs(rows, corpus, weights)
+    exs = examples(pairs, corpus, weights)
+    ys = [CLASSES.index(e.pair.gold) for e in exs]
+
+    def fold(p: Pair) -> int:
+        return _cv_fold_of_source(p.source_id) if p.kind == "cited" else claim_fold[p.claim]
+
+    probs: list[dict[str, float]] = [{}] * len(exs)
+    for f in range(CV_FOLDS):
+        idx = [i for i, e in enumerate(exs) if fold(e.pair) != f]
+        model = fit([exs[i].x for i in idx], [ys[i] for i in idx])
+        for i, e in enumerate(exs):
+            if fold(e.pair) == f:
+                probs[i] = model.probabilities(e.x)
+    thresholds = choose_thresholds(exs, probs)
+    return pairs, exs, [decide(e.ranked, p, thresholds, e.qualifiers) for e, p in zip(exs, probs, strict=True)]
 
 
 def main(argv: list[str] | None = None) -> int:
