@@ -47,7 +47,8 @@ FOLDS = 5
 TARGET_SUPPORTED_PRECISION = 0.92  # a little above the 0.90 target, for the step from train to unseen claims
 TARGET_CONTRADICTED_PRECISION = 0.88
 SUPPORT_COVERAGES = (0.20, 0.25, 0.30)  # coverage a finding sentence needs for `supported` (chosen on train)
-CONTRAST_COVERAGES = (0.15, 0.20, 0.25)  # ... and a contrasting sentence for `contradicted`
+CONTRAST_COVERAGES = (0.15, 0.20, 0.25)
+STATED_BARS = (0.0, 0.2, 0.3, 0.4, 0.5, 1.01)  # the model's support a stated finding needs (1.01: never alone)  # ... and a contrasting sentence for `contradicted`
 
 
 @dataclass
@@ -214,14 +215,19 @@ def choose_thresholds(exs: list[Example], probs: list[dict[str, float]]) -> dict
                                        ("supported", "supports", TARGET_SUPPORTED_PRECISION)):
                 total = sum(g == gold for g in golds)
                 scored = []
-                for t in grid:
-                    got = _statuses(exs, probs, {**chosen, name: t})
-                    precision, n = _precision(golds, got, gold, name)
-                    recall = sum(g == gold and s == name for g, s in zip(golds, got, strict=True)) / max(1, total)
-                    scored.append((t, precision, n, recall))
+                # `supported` also chooses the model's bar for a finding that states the claim in its own words
+                for stated in (STATED_BARS if name == "supported" else (None,)):
+                    extra = {} if stated is None else {"stated": stated}
+                    for t in grid:
+                        got = _statuses(exs, probs, {**chosen, **extra, name: t})
+                        precision, n = _precision(golds, got, gold, name)
+                        recall = sum(g == gold and s == name for g, s in zip(golds, got, strict=True)) / max(1, total)
+                        scored.append((t, precision, n, recall, extra))
                 meets = [v for v in scored if v[2] >= 10 and v[1] >= target]
-                pick = meets[0] if meets else max(scored, key=lambda v: (_f_half(v[1], v[3]), -v[0]))
+                pick = max(meets, key=lambda v: (v[3], -v[0])) if meets else max(
+                    scored, key=lambda v: (_f_half(v[1], v[3]), -v[0]))
                 chosen[name] = pick[0]
+                chosen.update(pick[4])
                 value += _f_half(pick[1], pick[3])
             if best is None or value > best[0] + 1e-9:
                 best = (value, chosen)
