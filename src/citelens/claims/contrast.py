@@ -669,11 +669,11 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
     if not any(c.kind == "negation" for c in out) and not complementary:
         # first the direction words that only one side uses (an edit: "higher" where the source says "lower");
         # a direction word both sides share says nothing about the difference. Each direction must speak of
-        # the same shared term on both sides ("higher risk" against "risk was reduced").
+        # the same shared term on both sides ("higher risk" against "risk was reduced"). A direction word
+        # the other side also uses leaves the contrast unclear ("increased ... and reduced" against "increased").
         c_al, s_al = aligned_directions(ct, cneg, anchors), aligned_directions(st, sneg, anchors)
         s_set, c_set = set(st), set(ct)
-        hit = _opposite_direction([d for d in c_al if d[2] not in s_set], [d for d in s_al if d[2] not in c_set]) \
-            or _opposite_direction(c_al, s_al)
+        hit = _opposite_direction([d for d in c_al if d[2] not in s_set], [d for d in s_al if d[2] not in c_set])
         if hit:
             out.append(Contrast("direction", hit[0], hit[1]))
     if not any(c.kind in ("negation", "direction") for c in out) and _COMPARISON_CUE_RE.search(claim) \

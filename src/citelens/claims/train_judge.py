@@ -1,4 +1,4 @@
-"""Retrain the claim judge (`model/judge-v1.json`) on the Check-COVID train split, deterministically.
+"""Retrain the claim judge (`model/judge-v3.json`) on the Check-COVID train split, deterministically.
 
     python -m citelens.claims.train_judge [--corpus ../shared/corpora/claims] [--out PATH]
 
@@ -39,7 +39,7 @@ from citelens.claims.judge import (
 from citelens.claims.qualifiers import qualifier_differences
 from citelens.claims.terms import TermWeights, terms
 
-VERSION = "judge-v1"
+VERSION = "judge-v3"
 L2 = 1.0  # ridge penalty on the standardised weights
 ITERATIONS = 3000
 LEARNING_RATE = 0.5
@@ -48,7 +48,7 @@ TARGET_SUPPORTED_PRECISION = 0.92  # a little above the 0.90 target, for the ste
 TARGET_CONTRADICTED_PRECISION = 0.88
 SUPPORT_COVERAGES = (0.20, 0.25, 0.30)  # coverage a finding sentence needs for `supported` (chosen on train)
 CONTRAST_COVERAGES = (0.15, 0.20, 0.25)
-STATED_BARS = (0.0, 0.2, 0.3, 0.4, 0.5, 1.01)  # the model's support a stated finding needs (1.01: never alone)  # ... and a contrasting sentence for `contradicted`
+STATED_BARS = (0.0,)  # the model's support a stated finding needs besides supports >= refutes (see bench/README.md)
 
 
 @dataclass
@@ -300,7 +300,7 @@ def train_cv(corpus_dir: Path) -> tuple[list[Pair], list[Example], list[Judgemen
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None, help="folder with checkcovid-*.jsonl")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("model") / "judge-v1.json")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("model") / "judge-v3.json")
     args = parser.parse_args(argv)
     args.corpus = args.corpus or find_corpus()
     if not (args.corpus / "checkcovid-train.jsonl").is_file():
