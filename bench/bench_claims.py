@@ -113,7 +113,8 @@ def checkcovid(corpus_dir: Path) -> None:
 def checkcovid_train_cv(corpus_dir: Path) -> None:
     start = time.process_time()
     pairs, _, judged = train_cv(corpus_dir)
-    print(f"train-CV: {len(pairs)} train pairs featurised, fitted and judged in {time.process_time() - start:.1f} s CPU")
+    seconds = time.process_time() - start
+    print(f"train-CV: {len(pairs)} train pairs featurised, fitted and judged in {seconds:.1f} s CPU")
     for kind in ("hashed", "nearest"):
         keep = [i for i, p in enumerate(pairs) if p.kind in ("cited", kind)]
         report(f"Check-COVID train-CV, NEI = {'a hashed' if kind == 'hashed' else 'the nearest'} uncited abstract",

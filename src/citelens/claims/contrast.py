@@ -380,7 +380,7 @@ _HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|perhaps|potential(?:ly)?|
                        r"appears?|seems?|hypothes\w+|likely|plausibl\w+|preliminary|speculat\w+|warrant)\b", re.I)
 _POLAR_WORDS = {"no", "not", "never", "none", "neither", "nor", "without", "cannot", "all", "every", "always",
                 "only", "some", "most", "least", "few", "many", "same", "different", "similar", "likely", "unlikely",
-                "against", "both", "neither", "nothing", "little", "negligible", "insignificant", "major", "minor"}
+                "against", "both", "nothing", "little", "negligible", "insignificant", "major", "minor"}
 
 
 def polarity_word(word: str) -> bool:
