@@ -91,10 +91,7 @@ def test_rs53576_table_rows_link_only_where_a_reference_backs_them(checked):
     rows = {c.claim.cells[0]: c for c in stored.claims if c.claim.kind == "table_row"}
     assert rows["Stress Reactivity"].references == [1]
     assert rows["Stress Reactivity"].status == "partial"  # the row groups AG with AA; Chen found G carriers
-    # judge v3 (issue 14): the row's best sentence covers 0.29 of it and the model's support is 0.42, so the
-    # content-only link to [5] (labelled right in tests/data/claim_links.jsonl) is no longer kept: a known
-    # regression of one labelled link, reported in bench/README.md
-    assert rows["Social Perception"].references == [] and rows["Social Perception"].status == "uncited"
+    assert rows["Social Perception"].references == [5]
     for name in ("Prosocial Behavior", "Mental Health", "Brain Structure"):
         assert rows[name].references == [] and rows[name].status == "uncited"
 
