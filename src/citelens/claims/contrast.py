@@ -268,7 +268,7 @@ for _w in ("increas rais rise rises rising rose risen higher high elevat enhanc 
 for _w in ("decreas reduc lower low declin drop dropp diminish attenuat fell fall falls shorter slower smaller "
            "downregulat down-regulat lessen shrink shrank less fewer weaker inhibit suppress curb cut cuts "
            "lowered lowering slow slowed depress impair deplet loss lose lowest least smallest shortest "
-           "slowest weakest minimum minim fewest half halv").split():
+           "slowest weakest minimum minim fewest half halv mitigat alleviat relie shorten").split():
     _DIRECTION_WORDS[_w] = ("amount", -1)
 for _w in ("improv benefit beneficial better best effective efficac help helps helped protect protective safe "
            "succeed success promis superior favorabl favourabl").split():
@@ -713,6 +713,8 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
 
 
 _NEG_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis", "a", "anti")
+_ADJECTIVE_PREFIXES = ("in", "im", "ir", "il", "dis", "a")
+_ADJECTIVE_ENDINGS = ("able", "ible", "ent", "ant", "ive", "ate", "al", "ous", "ful", "ic", "ar", "ary", "ile")
 
 
 def _negated_form(word: str, other: set[str]) -> str | None:
@@ -720,6 +722,8 @@ def _negated_form(word: str, other: set[str]) -> str | None:
     if len(word) < 5:
         return None
     for prefix in _NEG_PREFIXES:
+        if prefix in _ADJECTIVE_PREFIXES and not word.endswith(_ADJECTIVE_ENDINGS):
+            continue  # "in-", "im-", "a-", "dis-" negate adjectives ("impossible"), not "im-proved" or "in-fected"
         for candidate in (prefix + word, *((prefix + "-" + word,) if len(prefix) > 1 else ())):
             if candidate in other:
                 return candidate

@@ -52,6 +52,7 @@ EVIDENCE_KEEP = 3
 EVIDENCE_FILL = 0.03  # ... but a results/conclusions sentence above this completes a shorter list (chosen on train)
 RELATED = 0.15  # coverage of a sentence that bears on the claim
 COMPARE_TOP = 4  # best-ranked sentences compared with the claim
+RIVAL = 0.75  # a contradicting finding covering this share of the supporting one's coverage blocks `supported`
 # ranking: a results or conclusions sentence counts fully, background and methods less
 PART_WEIGHT = {"results": 1.0, "conclusions": 1.0, "background": 0.75, "methods": 0.6}
 RESULT_CUE_BONUS = 0.03
@@ -266,8 +267,11 @@ def decide(ranked: list[Ranked], probs: dict[str, float], thresholds: dict[str, 
     notes = list(qualifier_notes)
     finding = next((r for r in evidence if r.sentence.part in FINDING_PARTS and r.coverage >= t["support_coverage"]),
                    None)
+    # no finding that bears on the claim as much says otherwise (the supporting sentence is not the only one read)
     clean = finding is not None and not any(c.contradicts or c.kind in ("quantifier", "hedge")
-                                            for c in finding.contrasts)
+                                            for c in finding.contrasts) and not any(
+        r.sentence.part in FINDING_PARTS and r.coverage >= max(t["contrast_coverage"], finding.coverage * RIVAL)
+        and contradiction(r.contrasts) for r in ranked[:COMPARE_TOP] if r is not finding)
     judged_support = probs["supports"] >= t["supported"] and probs["supports"] >= probs["refutes"]
     # a finding that states most of the claim in its own words, with nothing that differs, needs no model
     stated = finding is not None and finding.coverage >= STATED_COVERAGE \
