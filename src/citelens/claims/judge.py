@@ -9,8 +9,10 @@ claim, refutes it, or does not settle it. The verdict follows rules a reader can
 
 - `contradicted`: a results or conclusions sentence bearing on the claim shows a contradicting
   contrast (negation, direction, antonym, number) and the model agrees the claim is refuted;
-- `supported`: a results or conclusions sentence covers the claim, the model finds support,
-  and no contrast or qualifier differs;
+- `supported`: a results or conclusions sentence covers the claim, the model finds support
+  (or, for a sentence stating half the claim's term weight, does not lean to refutes), no
+  contrast or qualifier differs, and no other finding that bears on the claim about as much
+  contradicts it;
 - `partial`: a related sentence, but not enough for either (the note says why);
 - `no_evidence`: nothing in the abstract bears on the claim.
 
