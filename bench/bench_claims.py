@@ -1,6 +1,10 @@
 """Claim verdicts: Check-COVID dev (abstract level) and the project's own labelled claims; speed.
 
-    python bench/bench_claims.py [--corpus ../shared/corpora/claims] [--skip-labelled]
+    python bench/bench_claims.py [--corpus ../shared/corpora/claims] [--skip-labelled] [--train-cv]
+
+`--train-cv` scores the judge on Check-COVID **train** only, by cross-validation (two folds grouped
+by cited abstract: refitted on one, scored on the other, thresholds chosen on the out-of-fold
+predictions), with the same figures; every choice of features, rules and thresholds is made there.
 
 Check-COVID dev (never used for training or tuning): every distinct (claim, cited abstract)
 pair with its `abstract_label` (supports / refutes), plus each distinct dev claim paired with one
@@ -25,7 +29,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from citelens.claims.judge import judge, load_model, source_sentences  # noqa: E402
 from citelens.claims.qualifiers import qualifier_differences  # noqa: E402
 from citelens.claims.terms import terms  # noqa: E402
-from citelens.claims.train_judge import Pair, find_corpus, load_split, make_pairs, split_weights  # noqa: E402
+from citelens.claims.train_judge import (  # noqa: E402
+    Pair,
+    find_corpus,
+    load_split,
+    make_pairs,
+    split_weights,
+    train_cv,
+)
 
 STATUS_ORDER = ("supported", "contradicted", "partial", "no_evidence")
 GOLDS = ("supports", "refutes", "nei")
@@ -99,6 +110,18 @@ def checkcovid(corpus_dir: Path) -> None:
     print(f"\nspeed: 1,000 claims judged against their abstracts in {seconds:.2f} s (target < 10 s)")
 
 
+def checkcovid_train_cv(corpus_dir: Path) -> None:
+    start = time.process_time()
+    pairs, _, judged = train_cv(corpus_dir)
+    seconds = time.process_time() - start
+    print(f"train-CV: {len(pairs)} train pairs featurised, fitted and judged in {seconds:.1f} s CPU")
+    for kind in ("hashed", "nearest"):
+        keep = [i for i, p in enumerate(pairs) if p.kind in ("cited", kind)]
+        report(f"Check-COVID train-CV, NEI = {'a hashed' if kind == 'hashed' else 'the nearest'} uncited abstract",
+               [pairs[i] for i in keep], [judged[i].status for i in keep],
+               [[r.sentence.position for r in judged[i].evidence] for i in keep])
+
+
 def labelled() -> None:
     import tempfile
     from collections import defaultdict
@@ -146,7 +169,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--skip-labelled", action="store_true")
+    parser.add_argument("--train-cv", action="store_true", help="cross-validate on train only (never dev)")
     args = parser.parse_args()
+    if args.train_cv:
+        checkcovid_train_cv(args.corpus or find_corpus())
+        return
     checkcovid(args.corpus or find_corpus())
     if not args.skip_labelled:
         labelled()

@@ -189,3 +189,27 @@ def test_a_condition_negated_is_not_a_negated_finding() -> None:
         "Among individuals with the GG genotype, social support resulted in a blunted cortisol response.",
         "Individuals with the GG genotype showed a blunted cortisol response compared with those who received "
         "no social support.")) is None
+
+
+def test_a_direction_both_sides_share_does_not_hide_the_edit() -> None:
+    c = contradiction(compare("Ultraviolet light is associated with higher COVID-19 growth rates.",
+                              "We found that ultraviolet light was most strongly associated with lower COVID-19 "
+                              "growth rates."))
+    assert c is not None and (c.kind, c.claim, c.source) == ("direction", "higher", "lower")
+
+
+def test_words_that_merely_start_like_a_direction_are_not_one() -> None:
+    assert contradiction(compare("Surgical masks are effective against respiratory droplets.",
+                                 "Surgical masks reduced the droplets that wearers released.")) is None
+
+
+def test_superlatives_and_negating_prefixes() -> None:
+    assert "direction" in kinds("Horseshoe bats are the least likely origin of the virus.",
+                                "Horseshoe bats are the most likely origin of the virus.")
+    assert "antonym" in kinds("Vertical transmission of the virus is possible.",
+                              "Vertical transmission of the virus is impossible.")
+
+
+def test_a_stable_claim_against_a_change_is_a_negation() -> None:
+    assert "negation" in kinds("Infection rates remained stable after the lockdown.",
+                               "Infection rates declined after the lockdown.")

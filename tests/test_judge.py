@@ -35,9 +35,9 @@ def verdict(claim: str, abstract: list[str] = ABSTRACT):
 
 
 def test_the_weights_ship_with_the_package() -> None:
-    text = resources.files("citelens.claims").joinpath("model", "judge-v1.json").read_text(encoding="utf-8")
+    text = resources.files("citelens.claims").joinpath("model", "judge-v3.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["version"] == "judge-v1" and tuple(data["features"]) == FEATURES
+    assert data["version"] == "judge-v3" and tuple(data["features"]) == FEATURES
     model = load_model()
     assert set(model.thresholds) >= {"supported", "contradicted", "support_coverage", "contrast_coverage"}
     probs = model.probabilities([0.0] * len(FEATURES))

@@ -204,7 +204,12 @@ _NULL_RE = re.compile(
     r"correlated|different|linked|significant)|not\s+significantly|"
     r"(?:were|was|remained|are|is)\s+(?:similar|comparable|unchanged|unaffected|unrelated|independent)|"
     r"similar\s+(?:between|in|among|across)|no\s+longer|unrelated\s+to|independent(?:ly)?\s+of|(?<=\w\s)(?:equally|similarly)(?!,)|"
-    r"equivalent(?:ly)?|indistinguishable|no\s+different|no\s+more\s+\w+\s+than|(?:is|are|was|were)\s+the\s+same)\b",
+    r"equivalent(?:ly)?|indistinguishable|no\s+different|no\s+more\s+\w+\s+than|(?:is|are|was|were)\s+the\s+same|"
+    r"(?:remained|remains|stayed|stays|was|were|is|are)\s+(?:fairly\s+|relatively\s+|largely\s+)?(?:stable|"
+    r"constant|unchanged|flat|steady|level|stagnant)|"
+    r"(?:negligible|insignificant|minimal|little(?:\s+or\s+no)?)\s+(?:\w+\s+)?(?:effect|effects|impact|role|"
+    r"difference|benefit|change|factor|amount|association|influence)|had\s+no\s+(?:\w+\s+)?(?:effect|impact|"
+    r"influence|role)|the\s+same\s+(?:as|amount|rate|risk|level)|just\s+as\s+\w+\s+as|in\s+line\s+with)\b",
     re.I,
 )
 
@@ -257,28 +262,93 @@ def is_null_result(text: str) -> str | None:
 _DIRECTION_WORDS: dict[str, tuple[str, int]] = {}
 for _w in ("increas rais rise rises rising rose risen higher high elevat enhanc boost exceed larger longer faster "
            "doubl tripl upregulat up-regulat surg spike grow grew growing accelerat amplif more greater gain gains "
-           "heighten stronger augment expand promot stimulat").split():
+           "heighten stronger augment expand promot stimulat highest most greatest largest longest fastest "
+           "strongest maximum maxim fast quick quicker quickest rapid rapidly sooner twice").split():
     _DIRECTION_WORDS[_w] = ("amount", 1)
 for _w in ("decreas reduc lower low declin drop dropp diminish attenuat fell fall falls shorter slower smaller "
            "downregulat down-regulat lessen shrink shrank less fewer weaker inhibit suppress curb cut cuts "
-           "lowered lowering slow slowed depress impair deplet loss lose").split():
+           "lowered lowering slow slowed depress impair deplet loss lose lowest least smallest shortest "
+           "slowest weakest minimum minim fewest half halv mitigat alleviat relie shorten").split():
     _DIRECTION_WORDS[_w] = ("amount", -1)
-for _w in "improv benefit beneficial better effective efficac help helps helped protect protective safe".split():
+for _w in ("improv benefit beneficial better best effective efficac help helps helped protect protective safe "
+           "succeed success promis superior favorabl favourabl").split():
     _DIRECTION_WORDS[_w] = ("outcome", 1)
-for _w in ("worsen worse harm harmful detrimental deteriorat ineffective unsafe adverse aggravat exacerbat "
-           "damag").split():
+for _w in ("worsen worse worst harm harmful detrimental deteriorat ineffective unsafe adverse aggravat exacerbat "
+           "damag inferior disappoint unfavorabl unfavourabl fail").split():
     _DIRECTION_WORDS[_w] = ("outcome", -1)
 _DIRECTION_ROOTS = sorted(_DIRECTION_WORDS, key=len, reverse=True)
+# words read only whole ("most" is not "mostly", "fast" not "fasting", "half" not "halfway")
+_EXACT_DIRECTION = {"high", "low", "more", "less", "cut", "cuts", "fall", "loss", "lose", "safe", "help", "helps",
+                    "most", "least", "fast", "half", "best", "worst", "fail", "quick", "rapid", "slow", "minim",
+                    "maxim", "twice"}
+
+
+# endings a direction root takes ("reduc-ed", "increas-ing", "declin-e", "reduc-tion"); others make another
+# word ("surg-ical", "drop-lets", "depress-ion")
+_DIRECTION_ENDINGS = ("", "e", "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "tion", "tions", "ment",
+                      "ments", "ation", "ations", "ive", "ively", "ial", "ially", "al", "ally", "ness", "ure", "ures",
+                      "y", "ies", "ied", "ant", "ance", "ous", "ation")
 
 
 @lru_cache(maxsize=65536)  # a pure function of the word, asked for every word of every sentence
 def direction_of(word: str) -> tuple[str, int] | None:
-    if word in ("high", "low", "more", "less", "cut", "cuts", "fall", "loss", "lose", "safe", "help", "helps"):
+    if word in _EXACT_DIRECTION:
         return _DIRECTION_WORDS[word]
     for root in _DIRECTION_ROOTS:
-        if len(root) >= 4 and word.startswith(root) and root not in ("high", "more", "less", "fall", "loss",
-                                                                       "lose", "safe", "help", "helps"):
+        if len(root) >= 4 and word.startswith(root) and root not in _EXACT_DIRECTION \
+                and word[len(root):] in _DIRECTION_ENDINGS:
             return _DIRECTION_WORDS[root]
+    return None
+
+
+_DEGREE_NEXT = {"likely", "common", "frequent", "frequently", "vulnerable", "susceptible", "affected", "effective",
+                "important", "severe", "severely", "at", "dangerous", "deadly", "infectious", "contagious", "risk"}
+ALIGN_WINDOW = 4  # a direction word speaks of the shared terms this many words around it
+
+
+def _direction_at(toks: list[str], i: int) -> tuple[str, int] | None:
+    """The direction of the word at i in its context: "most"/"least" only as a degree ("the most likely",
+    not "most studies"), "half" not in "half-life"."""
+    t = toks[i]
+    if t in ("most", "least"):
+        prev = toks[i - 1] if i else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if prev not in ("the", "at") and nxt not in _DEGREE_NEXT:
+            return None
+    if t in ("half", "fall", "falls", "cut", "cuts") and i + 1 < len(toks) and toks[i + 1] in ("-", "into", "of"):
+        return None
+    return direction_of(t)
+
+
+def aligned_directions(toks: list[str], negs: list[Negation], anchors: set[str]
+                       ) -> list[tuple[str, int, str, frozenset[str]]]:
+    """The un-negated direction words, each with the shared terms (first five letters) it is the nearest
+    direction word to, within ALIGN_WINDOW words ("decreased likelihood of death despite higher
+    superinfection": "death" goes with "decreased")."""
+    found = [(i, _direction_at(toks, i)) for i in range(len(toks))]
+    found = [(i, d) for i, d in found if d]
+    near: dict[int, set[str]] = {i: set() for i, _ in found}
+    for j, w in enumerate(toks):
+        if w[:5] not in anchors or direction_of(w):
+            continue
+        close = [(abs(i - j), i > j, i) for i, _ in found if abs(i - j) <= ALIGN_WINDOW]
+        if close:
+            near[min(close)[2]].add(w[:5])
+    return [(d[0], d[1], toks[i], frozenset(near[i])) for i, d in found
+            if not any(n.start < i < n.end for n in negs)]
+
+
+def _opposite_direction(c_dirs: list[tuple[str, int, str, frozenset[str]]],
+                        s_dirs: list[tuple[str, int, str, frozenset[str]]]) -> tuple[str, str] | None:
+    """A claim direction and a source direction on the same axis, opposite, about the same shared term,
+    with no source direction of the same sign about that term."""
+    for axis, sign, word, near in c_dirs:
+        if not near:
+            continue
+        opposite = [d for d in s_dirs if d[0] == axis and d[1] == -sign and d[3] & near]
+        same = [d for d in s_dirs if d[0] == axis and d[1] == sign and d[3] & near]
+        if opposite and not same:
+            return word, opposite[0][2]
     return None
 
 
@@ -308,6 +378,17 @@ _PARTIAL_RE = re.compile(r"\b(?:some|most|many|several|majority|minority|few|sub
                          r"partly|partially|\d+(?:\.\d+)?\s*%|percent|sometimes|often|certain)\b", re.I)
 _HEDGE_RE = re.compile(r"\b(?:may|might|could|possibly|perhaps|potential(?:ly)?|suggests?|suggested|suggesting|"
                        r"appears?|seems?|hypothes\w+|likely|plausibl\w+|preliminary|speculat\w+|warrant)\b", re.I)
+_POLAR_WORDS = {"no", "not", "never", "none", "neither", "nor", "without", "cannot", "all", "every", "always",
+                "only", "some", "most", "least", "few", "many", "same", "different", "similar", "likely", "unlikely",
+                "against", "both", "nothing", "little", "negligible", "insignificant", "major", "minor"}
+
+
+def polarity_word(word: str) -> bool:
+    """A word whose change turns a finding around: a negation, a quantifier, a direction, an antonym."""
+    return word in _POLAR_WORDS or bool(_NEG_CONTRACTED.search(word)) or word in _ANTONYM_OF or bool(
+        direction_of(word))
+
+
 def is_universal(text: str) -> bool:
     return bool(_UNIVERSAL_RE.search(text))
 
@@ -494,8 +575,11 @@ def directions(toks: list[str], negs: list[Negation]) -> list[tuple[str, int, st
 
 _COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|higher|lower|greater|smaller|larger|worse|better|older|"
                              r"younger|faster|slower|stronger|weaker|longer|shorter|earlier|later|bigger|deadlier|"
-                             r"riskier)\b(?P<between>(?:[\s,]+[\w-]+){0,10}?)\s+than\s+"
+                             r"riskier|likely|susceptible|vulnerable|times)\b(?P<between>(?:[\s,]+[\w-]+){0,14}?)"
+                             r"\s+(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to|as\s+opposed\s+to)\s+"
                              r"(?P<right>(?:[\w-]+\s*){1,4})", re.I)
+_COMPARISON_CUE_RE = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs|relative\s+to|as\s+opposed\s+to)\b",
+                                re.I)
 _COMPARISON_SKIP = {"than", "the", "a", "an", "in", "of", "among", "for", "those", "that", "with", "people", "persons",
                     "patients", "individuals", "adults", "groups", "group", "aged", "were", "was", "is", "are"}
 
@@ -583,14 +667,17 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
         out.append(Contrast("negation", claim_words, s_null or s_phrase))
     # direction: "higher" against "lower" on the same axis, neither negated
     if not any(c.kind == "negation" for c in out) and not complementary:
-        for axis, sign, word, _ in c_plain:
-            opposite = [d for d in s_plain if d[0] == axis and d[1] == -sign]
-            same = [d for d in s_plain if d[0] == axis and d[1] == sign]
-            if opposite and not same:
-                out.append(Contrast("direction", word, opposite[0][2]))
-                break
-    if not any(c.kind in ("negation", "direction") for c in out) and " than " in f" {claim.lower()} " \
-            and " than " in f" {sentence.lower()} ":
+        # first the direction words that only one side uses (an edit: "higher" where the source says "lower");
+        # a direction word both sides share says nothing about the difference. Each direction must speak of
+        # the same shared term on both sides ("higher risk" against "risk was reduced"). A direction word
+        # the other side also uses leaves the contrast unclear ("increased ... and reduced" against "increased").
+        c_al, s_al = aligned_directions(ct, cneg, anchors), aligned_directions(st, sneg, anchors)
+        s_set, c_set = set(st), set(ct)
+        hit = _opposite_direction([d for d in c_al if d[2] not in s_set], [d for d in s_al if d[2] not in c_set])
+        if hit:
+            out.append(Contrast("direction", hit[0], hit[1]))
+    if not any(c.kind in ("negation", "direction") for c in out) and _COMPARISON_CUE_RE.search(claim) \
+            and _COMPARISON_CUE_RE.search(sentence):
         swap = comparison_swap(claim, sentence)
         if swap:
             out.append(swap)
@@ -603,6 +690,10 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
             if hit and not (opp & c_words) and not any(c.kind == "direction" for c in out):
                 out.append(Contrast("antonym", w, hit[0]))
                 break
+    if not any(c.kind in ("antonym", "direction", "negation") for c in out) and not complementary:
+        m = morphological_antonym(ct, st)
+        if m:
+            out.append(Contrast("antonym", m[0], m[1]))
     # numbers of the same kind that do not agree
     cq, sq = quantities(claim), quantities(sentence)
     for q in cq:
@@ -618,6 +709,57 @@ def compare(claim: str, sentence: str, anchors: set[str] | None = None) -> list[
     sh = _HEDGE_RE.search(sentence)
     if sh and not _HEDGE_RE.search(claim) and _DEFINITE_RE.search(claim):
         out.append(Contrast("hedge", _DEFINITE_RE.search(claim).group(0), sh.group(0)))  # type: ignore[union-attr]
+    return out
+
+
+_NEG_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis", "a", "anti")
+_ADJECTIVE_PREFIXES = ("in", "im", "ir", "il", "dis", "a")
+_ADJECTIVE_ENDINGS = ("able", "ible", "ent", "ant", "ive", "ate", "al", "ous", "ful", "ic", "ar", "ary", "ile")
+
+
+def _negated_form(word: str, other: set[str]) -> str | None:
+    """The word of `other` that is `word` with a negating prefix ("possible" -> "impossible")."""
+    if len(word) < 5:
+        return None
+    for prefix in _NEG_PREFIXES:
+        if prefix in _ADJECTIVE_PREFIXES and not word.endswith(_ADJECTIVE_ENDINGS):
+            continue  # "in-", "im-", "a-", "dis-" negate adjectives ("impossible"), not "im-proved" or "in-fected"
+        for candidate in (prefix + word, *((prefix + "-" + word,) if len(prefix) > 1 else ())):
+            if candidate in other:
+                return candidate
+    return None
+
+
+def morphological_antonym(ct: list[str], st: list[str]) -> tuple[str, str] | None:
+    """A word of one side whose prefixed negation ("non-", "un-", "in-", "anti-" ...) stands on the
+    other side, where the word itself does not; or "pro-" against "anti-" before the same word."""
+    c_words, s_words = set(_joined(ct)), set(_joined(st))
+    for w in sorted(c_words - s_words):
+        hit = _negated_form(w, s_words - c_words)
+        if hit:
+            return w, hit
+    for w in sorted(s_words - c_words):
+        hit = _negated_form(w, c_words - s_words)
+        if hit:
+            return hit, w
+    for w in sorted(c_words - s_words):
+        for a, b in (("pro-", "anti-"), ("anti-", "pro-")):
+            if w.startswith(a) and b + w[len(a):] in s_words - c_words:
+                return w, b + w[len(a):]
+    return None
+
+
+def _joined(toks: list[str]) -> list[str]:
+    """Tokens with hyphenated words joined back ("non", "-", "absorptive" -> "non-absorptive")."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if i + 2 < len(toks) and toks[i + 1] == "-" and toks[i].isalpha() and toks[i + 2].isalpha():
+            out.append(f"{toks[i]}-{toks[i + 2]}")
+            i += 3
+        else:
+            out.append(toks[i])
+            i += 1
     return out
 
 

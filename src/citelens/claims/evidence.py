@@ -36,6 +36,7 @@ from citelens.records import Assessment, Claim, Evidence, StoredArticle
 
 PROBLEM_STATUSES = {"not_found", "retracted", "unresolved"}
 CONTENT_BACKING = 0.30  # a content-only link stays when a results/conclusions sentence covers this much
+CONTENT_LEANING = 0.20  # ... or this much, when the judge's most likely class is `supports`
 # when several sources are linked, the claim takes the most definite verdict any of them gives
 _PRECEDENCE = ("supported", "contradicted", "partial", "no_evidence")
 
@@ -60,14 +61,21 @@ def _qualified_text(claim: Claim) -> str:
 def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stored: StoredArticle,
                  sources: dict[int, list[SourceSentence]]) -> tuple[str, list[Evidence], list[str]]:
     """`sources`: each reference's abstract sentences, read once (see `abstract_sources`)."""
+    status, evidence, notes, _ = _assess(claim, links, linker, stored, sources)
+    return status, evidence, notes
+
+
+def _assess(claim: Claim, links: list[dict[str, Any]], linker: Linker, stored: StoredArticle,
+            sources: dict[int, list[SourceSentence]]) -> tuple[str, list[Evidence], list[str], dict[str, float]]:
+    """The status, evidence and notes, and the deciding judgement's probabilities (empty without one)."""
     if not links:
-        return "uncited", [], []
+        return "uncited", [], [], {}
     refs = linker.stored_by_index  # built once per article, not once per claim
     statuses = {i: (refs[i].resolution.status if refs[i].resolution else None) for i in
                 {link["reference"] for link in links}}
     if all(s in PROBLEM_STATUSES for s in statuses.values()):
         return "source_problem", [], ["every linked reference is " + ", ".join(sorted(set(
-            s for s in statuses.values() if s)))]
+            s for s in statuses.values() if s)))], {}
     text = claim_text_for_content(claim)
     claim_terms = terms(text)
     model = load_model()
@@ -82,7 +90,7 @@ def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stor
         qualifiers = qualifier_differences(text, abstract, _qualified_text(claim))
         judged.append((index, judge(text, claim_terms, sources[index], linker.weights, qualifiers, model)))
     if not judged:
-        return "no_evidence", [], notes or ["nothing in the abstract bears on the claim"]
+        return "no_evidence", [], notes or ["nothing in the abstract bears on the claim"], {}
     several = len(judged) > 1
     # the deciding source: the most definite verdict, then the best evidence
     judged.sort(key=lambda ij: (_PRECEDENCE.index(ij[1].status),
@@ -96,12 +104,12 @@ def assess_claim(claim: Claim, links: list[dict[str, Any]], linker: Linker, stor
     others = sorted((e for e in evidence if e.reference != judged[0][0]), key=lambda e: -e.score)
     evidence = (deciding + others)[:EVIDENCE_KEEP]
     if status == "no_evidence":
-        return status, evidence, notes or ["nothing in the abstract bears on the claim"]
+        return status, evidence, notes or ["nothing in the abstract bears on the claim"], judged[0][1].probabilities
     reasons = [_in_reference(n, index, several) for index, j in judged[:1] for n in j.notes]
     if status == "supported":
         reasons += [_in_reference(n, index, True) for index, j in judged[1:] if j.status == "contradicted"
                     for n in j.notes]
-    return status, evidence, reasons + notes
+    return status, evidence, reasons + notes, judged[0][1].probabilities
 
 
 def _in_reference(note: str, index: int, several: bool) -> str:
@@ -128,18 +136,22 @@ def assess_article(stored: StoredArticle) -> dict[str, Assessment]:
     out: dict[str, Assessment] = {}
     for sc in stored.claims:
         claim_links = links.get(sc.claim.id, [])
-        status, evidence, notes = assess_claim(sc.claim, claim_links, linker, stored, sources)
+        status, evidence, notes, probs = _assess(sc.claim, claim_links, linker, stored, sources)
         if claim_links and all(link["reason"].startswith("content") for link in claim_links) \
-                and not _backs(status, evidence):
+                and not _backs(status, evidence, probs):
             # found by content alone, and the abstract does not back this claim: a shared topic, not a source
             status, evidence, notes, claim_links = "uncited", [], [], []
         out[sc.claim.id] = Assessment(status, claim_links, evidence, notes)  # type: ignore[arg-type]
     return out
 
 
-def _backs(status: str, evidence: list[Evidence]) -> bool:
-    """Whether an abstract backs (or squarely contradicts) a claim it was linked to by content alone."""
+def _backs(status: str, evidence: list[Evidence], probs: dict[str, float] | None = None) -> bool:
+    """Whether an abstract backs (or squarely contradicts) a claim it was linked to by content alone: a
+    verdict, or a finding that covers CONTENT_BACKING of the claim, or one that covers CONTENT_LEANING
+    while the judge's most likely class is `supports` (the source, though not a confident verdict)."""
     if status in ("supported", "contradicted"):
         return True
-    return status == "partial" and bool(evidence) and evidence[0].part in FINDING_PARTS \
-        and evidence[0].score >= CONTENT_BACKING
+    if status != "partial" or not evidence or evidence[0].part not in FINDING_PARTS:
+        return False
+    leaning = bool(probs) and max(probs, key=lambda c: probs[c]) == "supports"  # type: ignore[index]
+    return evidence[0].score >= CONTENT_BACKING or (leaning and evidence[0].score >= CONTENT_LEANING)

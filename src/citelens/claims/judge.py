@@ -3,14 +3,16 @@
 The abstract's sentences are ranked by how much of the claim's term weight they cover, with
 results and conclusions preferred over background, aims and methods. The contrast detector
 (`contrast.py`) compares the claim with the best sentences. A small logistic-regression model
-over those overlap and contrast features (weights in `model/judge-v1.json`, retrained by
+over those overlap and contrast features (weights in `model/judge-v3.json`, retrained by
 `python -m citelens.claims.train_judge`) gives the probabilities that the abstract supports the
 claim, refutes it, or does not settle it. The verdict follows rules a reader can check:
 
 - `contradicted`: a results or conclusions sentence bearing on the claim shows a contradicting
   contrast (negation, direction, antonym, number) and the model agrees the claim is refuted;
-- `supported`: a results or conclusions sentence covers the claim, the model finds support,
-  and no contrast or qualifier differs;
+- `supported`: a results or conclusions sentence covers the claim, the model finds support
+  (or, for a sentence stating half the claim's term weight, does not lean to refutes), no
+  contrast or qualifier differs, and no other finding that bears on the claim about as much
+  contradicts it;
 - `partial`: a related sentence, but not enough for either (the note says why);
 - `no_evidence`: nothing in the abstract bears on the claim.
 
@@ -31,6 +33,7 @@ from citelens.claims.contrast import (
     Contrast,
     compare,
     contradiction,
+    direction_of,
     directions,
     has_result_cue,
     is_hedged,
@@ -44,17 +47,20 @@ from citelens.claims.contrast import (
 from citelens.claims.qualifiers import ANIMAL_RE, HUMAN_RE
 from citelens.claims.terms import TermWeights, terms
 
-MODEL = "judge-v1.json"
+MODEL = "judge-v3.json"
 CLASSES = ("supports", "refutes", "nei")
 EVIDENCE_MIN = 0.10  # sentences covering less of the claim are not evidence
 EVIDENCE_KEEP = 3
+EVIDENCE_FILL = 0.03  # ... but a results/conclusions sentence above this completes a shorter list (chosen on train)
 RELATED = 0.15  # coverage of a sentence that bears on the claim
 COMPARE_TOP = 4  # best-ranked sentences compared with the claim
+RIVAL = 0.75  # a contradicting finding covering this share of the supporting one's coverage blocks `supported`
 # ranking: a results or conclusions sentence counts fully, background and methods less
 PART_WEIGHT = {"results": 1.0, "conclusions": 1.0, "background": 0.75, "methods": 0.6}
 RESULT_CUE_BONUS = 0.03
+BIGRAM_BONUS = 0.0  # for the claim's word pairs a sentence repeats (chosen on train: rationale in the top 3)
 FINDING_PARTS = ("results", "conclusions")
-STATED_COVERAGE = 0.40  # calibrated on the project's labelled claims (tests/data/claim_links.jsonl), as before
+STATED_COVERAGE = 0.50  # a finding stating this much of the claim needs only the model not to lean to refutes
 SCALE_FLOOR = 1e-3  # a feature that never varies in training is left unscaled
 
 
@@ -94,12 +100,18 @@ class Judgement:
 
 
 def rank(claim_terms: list[str], source: list[SourceSentence], weights: TermWeights) -> list[Ranked]:
+    """The sentences that share terms with the claim, best first: coverage of the claim's term weight,
+    weighed by the part of the abstract, plus a bonus for a result cue and for the claim's word pairs
+    (a sentence that says the claim's "growth rates" in the same order is the one stating it)."""
     out: list[Ranked] = []
+    claim_bi = _bigrams(claim_terms)
     for s in source:
         coverage, shared = weights.coverage(claim_terms, s.terms)
         if coverage <= 0:
             continue
         score = coverage * PART_WEIGHT.get(s.part, 0.9) + (RESULT_CUE_BONUS if s.result_cue else 0.0)
+        if claim_bi:
+            score += BIGRAM_BONUS * len(claim_bi & _bigrams(list(s.terms))) / len(claim_bi)
         out.append(Ranked(s, coverage, shared, score))
     out.sort(key=lambda r: (-r.rank_score, r.sentence.position))
     return out
@@ -114,7 +126,7 @@ FEATURES = (
     "dir_contrast", "antonym_contrast", "number_contrast", "quantifier", "hedge", "claim_negated", "source_null",
     "claim_number", "number_agrees", "direction_agrees", "missing_max", "claim_size", "qualifiers",
     "any_contradiction", "contra_finding", "claim_universal", "claim_hedged", "claim_number_unaligned",
-    "negation_mismatch1", "cov_finding",
+    "negation_mismatch1", "cov_finding", "direction_unmet",
 )
 
 
@@ -150,6 +162,9 @@ def features(claim: str, claim_terms: list[str], ranked: list[Ranked], weights: 
     cdirs = {(a, s) for a, s, _, neg in directions(ctoks, negations(ctoks)) if not neg}
     sdirs = {(a, s) for a, s, _, neg in directions(tokens(top[0].sentence.text), negations(
         tokens(top[0].sentence.text))) if not neg} if top else set()
+    # a counter-claim's direction: one the abstract never takes, while it takes the opposite
+    abstract_dirs = {direction_of(t) for r in ranked for t in tokens(r.sentence.text)} - {None}
+    direction_unmet = float(any((a, -s_) in abstract_dirs and (a, s_) not in abstract_dirs for a, s_ in cdirs))
     return [
         cov1, cov2, cov3, cov_all, len(top[0].shared) / max(1, len(q)) if top else 0.0, bigram1,
         float(bool(top) and top[0].sentence.part in FINDING_PARTS), float(bool(top) and top[0].sentence.result_cue),
@@ -162,6 +177,7 @@ def features(claim: str, claim_terms: list[str], ranked: list[Ranked], weights: 
         float(is_hedged(claim)), float(bool(cq) and not any(a.unit == b.unit for a in cq for b in source_q)),
         float(bool(top) and claim_negated != _negated(top[0].sentence.text)),
         max((r.coverage for r in top if r.sentence.part in FINDING_PARTS), default=0.0),
+        direction_unmet,
     ]
 
 
@@ -214,7 +230,7 @@ class Model:
 
 @cache
 def load_model() -> Model:
-    """The packaged weights (`citelens/claims/model/judge-v1.json`)."""
+    """The packaged weights (`citelens/claims/model/judge-v3.json`)."""
     text = resources.files("citelens.claims").joinpath("model", MODEL).read_text(encoding="utf-8")
     return Model.from_dict(json.loads(text))
 
@@ -237,6 +253,10 @@ def decide(ranked: list[Ranked], probs: dict[str, float], thresholds: dict[str, 
     evidence = [r for r in ranked if r.coverage >= EVIDENCE_MIN][:EVIDENCE_KEEP]
     if not evidence:
         return Judgement("no_evidence", probs, [], ["nothing in the abstract bears on the claim"])
+    # fewer than three bear on the claim: the next results or conclusions sentences that share a term
+    # with it complete the list (they never decide the verdict: every rule below reads EVIDENCE_MIN)
+    evidence += [r for r in ranked if r not in evidence and r.coverage > EVIDENCE_FILL
+                 and r.sentence.part in FINDING_PARTS][:EVIDENCE_KEEP - len(evidence)]
     # the contrasting sentence: a finding that bears on the claim and says otherwise
     for r in ranked[:COMPARE_TOP]:
         c = contradiction(r.contrasts, quantifiers=True)
@@ -249,18 +269,22 @@ def decide(ranked: list[Ranked], probs: dict[str, float], thresholds: dict[str, 
     notes = list(qualifier_notes)
     finding = next((r for r in evidence if r.sentence.part in FINDING_PARTS and r.coverage >= t["support_coverage"]),
                    None)
+    # no finding that bears on the claim as much says otherwise (the supporting sentence is not the only one read)
     clean = finding is not None and not any(c.contradicts or c.kind in ("quantifier", "hedge")
-                                            for c in finding.contrasts)
+                                            for c in finding.contrasts) and not any(
+        r.sentence.part in FINDING_PARTS and r.coverage >= max(t["contrast_coverage"], finding.coverage * RIVAL)
+        and contradiction(r.contrasts) for r in ranked[:COMPARE_TOP] if r is not finding)
     judged_support = probs["supports"] >= t["supported"] and probs["supports"] >= probs["refutes"]
     # a finding that states most of the claim in its own words, with nothing that differs, needs no model
-    stated = finding is not None and finding.coverage >= STATED_COVERAGE
+    stated = finding is not None and finding.coverage >= STATED_COVERAGE \
+        and probs["supports"] >= t.get("stated", 0.0) and probs["supports"] >= probs["refutes"]
     if finding is not None and clean and not qualifier_notes and (judged_support or stated):
         ev = [finding, *[e for e in evidence if e is not finding]][:EVIDENCE_KEEP]
         return Judgement("supported", probs, ev, [])
     if best.coverage < RELATED and not qualifier_notes:
         return Judgement("no_evidence", probs, evidence, ["nothing in the abstract bears on the claim"])
     for r in evidence:
-        if r.sentence.part not in FINDING_PARTS:
+        if r.sentence.part not in FINDING_PARTS or r.coverage < EVIDENCE_MIN:
             continue  # what the background or the methods say is not the source's finding
         for c in r.contrasts:
             if c.kind in ("quantifier", "hedge") or c.contradicts:
