@@ -43,6 +43,7 @@ values change, the comparison does not.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import re
 import sys
@@ -50,6 +51,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -172,17 +174,25 @@ def score(records: list[dict[str, Any]], model: Path | None = None, errors: list
     return tally
 
 
-def train_and_score(corpora: Path, fit: list[dict[str, Any]], hold: list[dict[str, Any]], *,
-                    params: dict[str, Any] | None = None, model: Path | None = None) -> tuple[Tally, int, float]:
-    """Train a model on `fit` plus the corpora's author-list strings (in a temporary file unless `model` is
-    given, then kept there) and score it on `hold`: the tally, the model's size in bytes, the training's CPU s."""
+@contextlib.contextmanager
+def _trained(corpora: Path, fit: list[dict[str, Any]], params: dict[str, Any] | None,
+             model: Path | None) -> Iterator[tuple[Path, float]]:
+    """A model trained on `fit` plus the corpora's author-list strings, in a temporary file unless `model`
+    is given (then kept there): its path and the training's CPU seconds."""
     names = list(load_records(corpora, [NAMES_FILE]))
     with tempfile.TemporaryDirectory() as tmp:
         path = model or Path(tmp) / "model.crfsuite"
         path.parent.mkdir(parents=True, exist_ok=True)
         cpu = time.process_time()
         train(fit + names, path, params=params, names_out=path.with_name(NAMES_MODEL_NAME))
-        took = time.process_time() - cpu
+        yield path, time.process_time() - cpu
+
+
+def train_and_score(corpora: Path, fit: list[dict[str, Any]], hold: list[dict[str, Any]], *,
+                    params: dict[str, Any] | None = None, model: Path | None = None) -> tuple[Tally, int, float]:
+    """Train a model on `fit` (see `_trained`) and score it on `hold`: the tally, the model's size in bytes,
+    the training's CPU s."""
+    with _trained(corpora, fit, params, model) as (path, took):
         return score(hold, path), path.stat().st_size, took
 
 
@@ -201,13 +211,8 @@ def train_cv(corpora: Path, model: Path | None, errors_out: Path | None, params:
     fit = [r for r in records if not in_train_cv(r)]
     hold = [r for r in records if in_train_cv(r)]
     if model is None or not model.is_file():
-        names = list(load_records(corpora, [NAMES_FILE]))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = model or Path(tmp) / "model.crfsuite"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            cpu = time.process_time()
-            train(fit + names, path, params=params, names_out=path.with_name(NAMES_MODEL_NAME))
-            print(f"train-CV: trained on {len(fit)} fit strings in {time.process_time() - cpu:.0f} s CPU, "
+        with _trained(corpora, fit, params, model) as (path, took):
+            print(f"train-CV: trained on {len(fit)} fit strings in {took:.0f} s CPU, "
                   f"model {path.stat().st_size:,} bytes")
             _score_cv(hold, path, errors_out)
     else:
