@@ -104,7 +104,7 @@ def rank(claim_terms: list[str], source: list[SourceSentence], weights: TermWeig
     weighed by the part of the abstract, plus a bonus for a result cue and for the claim's word pairs
     (a sentence that says the claim's "growth rates" in the same order is the one stating it)."""
     out: list[Ranked] = []
-    claim_bi = _bigrams(claim_terms)
+    claim_bi = _bigrams(claim_terms) if BIGRAM_BONUS else set()  # 0.0: tried on train, no gain
     for s in source:
         coverage, shared = weights.coverage(claim_terms, s.terms)
         if coverage <= 0:
@@ -147,7 +147,7 @@ def features(claim: str, claim_terms: list[str], ranked: list[Ranked], weights: 
     cov_all = sum(weights.weight(t) for t in union_all) / total
     missing = [weights.weight(t) for t in q - union_all]
     max_w = max((weights.weight(t) for t in q), default=1.0) or 1.0
-    claim_bi = _bigrams(claim_terms)
+    claim_bi = _bigrams(claim_terms) if BIGRAM_BONUS else set()  # 0.0: tried on train, no gain
     bigram1 = len(claim_bi & _bigrams(list(top[0].sentence.terms))) / max(1, len(claim_bi)) if top else 0.0
 
     def strongest(kind: str) -> float:
