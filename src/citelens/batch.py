@@ -123,14 +123,14 @@ def _look_up(store: Store, article_ids: list[int], settings: Settings, result: B
     stopped resumes where it was)."""
     # one list of unique references still without a verdict, across all inputs
     pending: dict[str, list[tuple[int, int]]] = {}
-    done_by_key: dict[str, tuple[int, int]] = {}  # a place where the reference has its verdict
+    done: set[str] = set()  # references of these articles that have their verdict
     stored_by_place: dict[tuple[int, int], Any] = {}
     rest: dict[str, tuple[str, Any]] = {}  # the ones the reading did not hand to the lookahead
     for article_id in article_ids:
         for sref in store.load_references(article_id):
             key = raw_key(sref.reference.raw)
             if sref.resolution is not None and sref.resolution.status != "unresolved" and not settings.refresh:
-                done_by_key.setdefault(key, (article_id, sref.reference.index))
+                done.add(key)
                 continue
             stored_by_place[(article_id, sref.reference.index)] = sref.resolution
             pending.setdefault(key, []).append((article_id, sref.reference.index))
@@ -139,8 +139,9 @@ def _look_up(store: Store, article_ids: list[int], settings: Settings, result: B
     # a reference resolved for another article (of this run, or stored before) is copied, not looked up again
     copies = []
     for key in list(pending):
-        resolution = store.load_resolution(*done_by_key[key]) if key in done_by_key else \
-            store.resolution_of(key) if key in rest and not settings.refresh else None
+        # only these can have a stored verdict: the lookahead took no reference already checked
+        checked = not settings.refresh and (key in done or key in rest)
+        resolution = store.resolution_of(key) if checked else None
         if resolution is None:
             continue
         copies.extend((article_id, index, resolution) for article_id, index in pending.pop(key))
@@ -150,9 +151,9 @@ def _look_up(store: Store, article_ids: list[int], settings: Settings, result: B
             lookahead.add(raw, parsed, checked=True)
     del rest
     lookahead.close()
-    result.unique_references = len(pending) + len(done_by_key)
+    result.unique_references = len(pending) + len(done)
     result.looked_up = len(pending)
-    say(f"{len(pending)} unique references to look up ({len(done_by_key)} already checked)")
+    say(f"{len(pending)} unique references to look up ({len(done)} already checked)")
     resolved = 0
     for keys, resolutions in lookahead.completed():
         places = [(article_id, index, resolution) for key, resolution in zip(keys, resolutions, strict=True)

@@ -90,6 +90,5 @@ MIN_SEARCHABLE_WORDS = 4
 # chunk's DOI and PubMed stages overlap another's Crossref searches)
 RESOLVE_CHUNK = 100
 CHUNKS_IN_FLIGHT = 3
-CHUNKS_WAITING = 3  # chunks done ahead of an older one still running, kept until it is done (resolver)
 LOOKAHEAD_SWITCH_S = 0.001  # the interpreter's switch interval while lookups run beside the reading (5 ms)
 LOOKAHEAD_CHUNKS = 20  # chunks of verdicts looked up ahead of the reading that may wait to be saved

@@ -288,10 +288,10 @@ def build_article(blocks: list[Block], path: str, sha256: str, *, require_refere
     article = Article(path=path, title=title or _title_of(blocks, path), sha256=sha256)
     if references:
         for index, entry in enumerate(references, 1):
-            parsed = entry.parsed or parse_reference(entry.raw)
-            if entry.key and not parsed.key:
-                parsed.key = entry.key
-            article.references.append(parsed_reference(index, entry.raw, entry.line, parsed))
+            reference = parsed_reference(index, entry.raw, entry.line, entry.parsed)
+            if entry.key and not reference.parsed.key:
+                reference.parsed.key = entry.key
+            article.references.append(reference)
     if ref_range:
         for index, (raw, line) in enumerate(_reference_entries(blocks[ref_range[0]: ref_range[1]]), 1):
             article.references.append(parsed_reference(index, raw, line))

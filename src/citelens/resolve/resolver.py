@@ -21,7 +21,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -243,28 +243,13 @@ class Resolver:
             return follow
 
         with ThreadPoolExecutor(max_workers=defaults.CHUNKS_IN_FLIGHT) as pool:
-            # `CHUNKS_IN_FLIGHT` chunks are always being looked up: a chunk that finishes early makes room for
-            # the next one at once (its resolutions wait, at most CHUNKS_WAITING chunks, for the older ones
-            # to be yielded in order), so that one slow chunk does not leave the APIs idle
             running: deque[Future[list[Resolution]]] = deque()
-            most = defaults.CHUNKS_IN_FLIGHT + defaults.CHUNKS_WAITING
-            upcoming = enumerate(chunks)
-            exhausted = False
-            while True:
-                while not exhausted and sum(1 for f in running if not f.done()) < defaults.CHUNKS_IN_FLIGHT \
-                        and len(running) < most:
-                    step = next(upcoming, None)
-                    if step is None:
-                        exhausted = True
-                        break
-                    number, chunk = step
-                    running.append(pool.submit(self._resolve_unique, chunk, tracker(number, len(chunk))))
-                if not running:
-                    return
-                if running[0].done() or exhausted or len(running) >= most:
+            for number, chunk in enumerate(chunks):
+                running.append(pool.submit(self._resolve_unique, chunk, tracker(number, len(chunk))))
+                if len(running) >= defaults.CHUNKS_IN_FLIGHT:
                     yield running.popleft().result()
-                else:
-                    wait([f for f in running if not f.done()], return_when=FIRST_COMPLETED)
+            while running:
+                yield running.popleft().result()
 
     def _resolve_unique(self, refs: list[tuple[str, ParsedReference]], progress: Progress | None = None
                         ) -> list[Resolution]:

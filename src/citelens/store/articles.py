@@ -31,6 +31,9 @@ def _stored_path(path: str) -> str:
     return str(Path(path).resolve()) if not path.startswith("<") else path
 
 
+_CHECKED = "status is not null and status != 'unresolved'"  # a reference with a verdict
+
+
 class ArticleTables(Database):
     """The articles, claims and references tables."""
 
@@ -196,19 +199,11 @@ class ArticleTables(Database):
 
     def checked_raw_keys(self) -> set[str]:
         """The normalised strings of every stored reference that has a verdict (not `unresolved`)."""
-        return {row["raw_key"] for row in self.db.query(
-            "select distinct raw_key from [references] where status is not null and status != 'unresolved'")}
+        return {row["raw_key"] for row in self.db.query(f"select distinct raw_key from [references] where {_CHECKED}")}
 
     def resolution_of(self, key: str) -> Resolution | None:
         """The verdict (not `unresolved`) of some stored reference whose normalised string is `key`."""
-        rows = list(self.db.query("select * from [references] where raw_key = ? and status is not null "
-                                  "and status != 'unresolved' limit 1", [key]))
-        return self._reference_from_row(rows[0]).resolution if rows else None
-
-    def load_resolution(self, article_id: int, index: int) -> Resolution | None:
-        """The stored verdict of one reference."""
-        rows = list(self.db.query("select * from [references] where article_id = ? and ref_index = ?",
-                                  [article_id, index]))
+        rows = list(self.db.query(f"select * from [references] where raw_key = ? and {_CHECKED} limit 1", [key]))
         return self._reference_from_row(rows[0]).resolution if rows else None
 
     def load(self, article_id: int, *, candidates: bool = True) -> StoredArticle:
