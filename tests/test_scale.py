@@ -123,17 +123,60 @@ def test_ncbi_rate_limit_headers_are_honoured(tmp_path):
     assert limiter._next >= before + 0.9  # nothing left in this second: the next request waits for the window
 
 
-def test_request_spacing_has_jitter_and_never_goes_under_the_interval():
-    limiter = RateLimiter(RateLimit(500.0, 1), jitter=0.04)
-    marks = []
-    for _ in range(30):
+class _Clock:
+    """time.monotonic and time.sleep for the limiter, without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+def _turns(monkeypatch, limiter: RateLimiter, n: int, *, stall_at: int | None = None,
+           stall: float = 0.0) -> list[float]:
+    """The times `n` backlogged requests get their turns (after `stall_at` of them, nobody asks for
+    `stall` seconds)."""
+    import citelens.resolve.http as http
+
+    clock = _Clock()
+    monkeypatch.setattr(http, "time", clock)
+    turns = []
+    for i in range(n):
+        if i == stall_at:
+            clock.sleep(stall)
         limiter.acquire()
+        turns.append(clock.now)
         limiter.release()
-        marks.append(limiter._next)
-    gaps = [b - a for a, b in zip(marks[1:], marks[2:], strict=False)]  # backlogged: each turn starts at _next
-    assert all(g >= 0.002 * (1 - 1e-6) for g in gaps)
-    jittered = {round(g, 7) for g in gaps if g <= 0.002 * 1.04 + 1e-9}  # the rest overslept
-    assert len(jittered) > 3
+    return turns
+
+
+def _most_in_a_second(turns: list[float]) -> int:
+    return max(sum(1 for t in turns if start <= t < start + 1.0) for start in turns)
+
+
+def test_request_spacing_has_jitter_and_keeps_the_limit_in_every_second(monkeypatch):
+    limiter = RateLimiter(RateLimit(30.0, 3), jitter=0.04)
+    turns = _turns(monkeypatch, limiter, 600)
+    gaps = [b - a for a, b in zip(turns, turns[1:], strict=False)]
+    assert len({round(g, 7) for g in gaps}) > 10  # jittered, not all one interval
+    # a little either way when backlogged (a few wait for the window)
+    assert sum(1 for g in gaps if abs(g - 1 / 30) <= 0.04 / 30 + 1e-9) >= 0.9 * len(gaps)
+    assert min(gaps) >= 1 / 30 * 0.96 - 1e-9
+    assert _most_in_a_second(turns) <= 30
+    assert 599 / (turns[-1] - turns[0]) >= 30 * 0.98  # the rate the limit allows, not 2% under it
+
+
+def test_a_slow_limit_keeps_its_window(monkeypatch):
+    limiter = RateLimiter(RateLimit(3.0, 3), jitter=0.04)
+    turns = _turns(monkeypatch, limiter, 40, stall_at=10, stall=5.0)
+    assert _most_in_a_second(turns) <= 3
+    limiter = RateLimiter(RateLimit(0.5, 1), jitter=0.04)
+    turns = _turns(monkeypatch, limiter, 5)
+    assert all(b - a >= 2.0 - 1e-9 for a, b in zip(turns, turns[1:], strict=False))
 
 
 def test_four_digit_markers_are_citations():

@@ -38,11 +38,15 @@ CROSSREF_LIST_PUBLIC = (1.0, 1)
 EUTILS_DEFAULT = (3.0, 3)
 EUTILS_WITH_KEY = (10.0, 3)
 
-# Spacing and slowing: each gap between requests is the interval plus up to RATE_JITTER of it
-# (never less, so requests do not fall on the edge of the server's one-second window); a 429
+# Spacing and slowing: requests are spaced one interval apart, each gap jittered by up to RATE_JITTER
+# of the interval either way (on average the interval: so they do not all fall on the edge of the
+# server's window, and the jitter costs no throughput); no RATE_WINDOW_S (plus RATE_WINDOW_MARGIN_S,
+# for the way to the server) ever holds more requests than the limit allows in it. A 429
 # multiplies the rate by RATE_SLOWDOWN (not below RATE_SLOWDOWN_FLOOR of the ceiling), each
 # answer after it moves RATE_RECOVERY of the way back. NCBI counts per one-second window.
 RATE_JITTER = 0.04
+RATE_WINDOW_S = 1.0
+RATE_WINDOW_MARGIN_S = 0.01
 RATE_SLOWDOWN = 0.75
 RATE_SLOWDOWN_FLOOR = 0.2
 RATE_RECOVERY = 0.05

@@ -18,7 +18,7 @@ import re
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +37,12 @@ class RateLimit:
 class RateLimiter:
     """Spaces requests at most `rps` a second with at most `concurrency` in flight.
 
-    Each gap is the interval plus a little jitter (never less), so requests do not all fall on the
-    edge of the server's one-second window. A 429 slows the limiter (`slow_down`); each answer
-    that follows brings it back a little towards its ceiling (the configured rate, or the
-    server's own if that is lower).
+    Requests are spaced one interval apart, each gap jittered a little either way (on average
+    the interval itself), so that they do not all fall on the edge of the server's one-second
+    window; the limit is kept by a sliding window: no second (`defaults.RATE_WINDOW_S`, plus a
+    small margin for the way to the server) ever holds more requests than the rate allows. A 429 slows the limiter
+    (`slow_down`); each answer that follows brings it back a little towards its ceiling (the
+    configured rate, or the server's own if that is lower).
     """
 
     def __init__(self, limit: RateLimit, *, jitter: float = defaults.RATE_JITTER,
@@ -51,14 +53,30 @@ class RateLimiter:
         self._rng = rng or random.Random()
         self._sem = threading.BoundedSemaphore(max(1, limit.concurrency))
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._next = 0.0  # the schedule's next turn
+        self._starts: deque[float] = deque()  # the turns given within the last window
+
+    def _window(self) -> tuple[float, int]:
+        """The sliding window and how many requests it may hold at the current rate."""
+        rps = self.limit.rps
+        if rps >= 1:
+            return defaults.RATE_WINDOW_S, max(1, int(rps * defaults.RATE_WINDOW_S + 1e-9))
+        return 1.0 / rps, 1
 
     def _wait_turn(self) -> None:
         with self._lock:
             now = time.monotonic()
+            if self.limit.rps <= 0:
+                return
+            interval = 1.0 / self.limit.rps
+            window, allowed = self._window()
             start = max(now, self._next)
-            gap = 1.0 / self.limit.rps * (1.0 + self.jitter * self._rng.random()) if self.limit.rps > 0 else 0.0
-            self._next = start + gap
+            while self._starts and self._starts[0] <= start - window - defaults.RATE_WINDOW_MARGIN_S:
+                self._starts.popleft()
+            if len(self._starts) >= allowed:
+                start = max(start, self._starts[-allowed] + window + defaults.RATE_WINDOW_MARGIN_S)
+            self._starts.append(start)
+            self._next = start + interval * (1.0 + self.jitter * (2.0 * self._rng.random() - 1.0))
         delay = start - time.monotonic()
         if delay > 0:
             time.sleep(delay)
