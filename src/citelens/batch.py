@@ -8,12 +8,11 @@ continues where it stopped and repeats no request for what was done.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from citelens import defaults
+from citelens import runtime
 from citelens.errors import CitelensError
 from citelens.lookahead import Lookahead
 from citelens.output import build_report
@@ -63,56 +62,54 @@ def run_batch(specs: list[str], store: Store | Callable[[], Store], settings: Se
     checked = opened.checked_raw_keys() if opened is not None and not settings.refresh else set()
     resolver, _ = build_resolver(settings, result.stats)
     lookahead = Lookahead(resolver, skip=checked.__contains__, progress=advance)
-    # the reading holds the interpreter lock while the lookup threads only need it for moments between
-    # their waits: a shorter switch interval lets them answer (and send the next request) sooner
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(defaults.LOOKAHEAD_SWITCH_S)
     try:
-        with reading_references(lookahead.add):
-            for path, explicit in paths:
-                try:
-                    loaded, article_id = load_stored_or_read(path, opened, load_input)
-                except CitelensError as exc:
-                    # a file named on the command line must be usable; one found in a folder may be a README
-                    if explicit:
-                        result.errors.append(f"{exc}")
-                    else:
-                        result.skipped.append(f"{exc}; skipped")
-                    continue
-                result.warnings.extend(loaded.warnings)
-                if opened is None:
-                    opened = store if isinstance(store, Store) else store()
-                if article_id is None:
-                    article_id = save_loaded(opened, loaded)
-                article_ids.append(article_id)
-                say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
-                    f"{len(loaded.article.claims)} claims")
-                del loaded
-        del checked
-        if opened is None:
-            lookahead.stop()
-            return result
-        store = opened
-        clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
-        if articles:
-            articles(0, len(article_ids))
-        _look_up(store, article_ids, settings, result, say, lookahead)  # its bookkeeping let go before the claims
+        with runtime.tuned_for_lookups():
+            with reading_references(lookahead.add):
+                for path, explicit in paths:
+                    try:
+                        loaded, article_id = load_stored_or_read(path, opened, load_input)
+                    except CitelensError as exc:
+                        # a file named on the command line must be usable; one found in a folder may be a README
+                        if explicit:
+                            result.errors.append(f"{exc}")
+                        else:
+                            result.skipped.append(f"{exc}; skipped")
+                        continue
+                    result.warnings.extend(loaded.warnings)
+                    if opened is None:
+                        opened = store if isinstance(store, Store) else store()
+                    if article_id is None:
+                        article_id = save_loaded(opened, loaded)
+                    article_ids.append(article_id)
+                    say(f"read {path}: {loaded.kind}, {len(loaded.article.references)} references, "
+                        f"{len(loaded.article.claims)} claims")
+                    del loaded
+                    runtime.settle()
+            del checked
+            if opened is None:
+                lookahead.stop()
+                return result
+            store = opened
+            clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
+            if articles:
+                articles(0, len(article_ids))
+            _look_up(store, article_ids, settings, result, say, lookahead)  # its bookkeeping let go before the claims
+        for n, article_id in enumerate(article_ids, 1):
+            assess_claims(store, article_id)
+            store.mark_checked(article_id)
+            report = build_report(store.load(article_id, candidates=False))
+            result.tally.add(report)
+            if sink:
+                sink(report)
+            del report
+            if articles:
+                articles(n, len(article_ids))
     except BaseException:
         lookahead.stop()
         raise
     finally:
-        sys.setswitchinterval(switch)
         resolver.close()
-    for n, article_id in enumerate(article_ids, 1):
-        assess_claims(store, article_id)
-        store.mark_checked(article_id)
-        report = build_report(store.load(article_id, candidates=False))
-        result.tally.add(report)
-        if sink:
-            sink(report)
-        del report
-        if articles:
-            articles(n, len(article_ids))
+        runtime.release()
     return result
 
 

@@ -95,4 +95,5 @@ MIN_SEARCHABLE_WORDS = 4
 RESOLVE_CHUNK = 100
 CHUNKS_IN_FLIGHT = 3
 LOOKAHEAD_SWITCH_S = 0.001  # the interpreter's switch interval while lookups run beside the reading (5 ms)
+GC_FULL_EVERY = 100  # younger collections between two full ones during lookups (Python's default: 10)
 LOOKAHEAD_CHUNKS = 20  # chunks of verdicts looked up ahead of the reading that may wait to be saved

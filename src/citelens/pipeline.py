@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citelens import runtime
 from citelens.errors import InputError
 from citelens.output import build_report
 from citelens.read import clear_parser_caches, load_article
@@ -185,9 +186,12 @@ def check_article(path: str | Path, store: Store | Callable[[], Store], settings
     clear_parser_caches()  # what labelling remembered is of no use to the lookups and claims
     resolver, _ = build_resolver(settings, stats)
     try:
-        kept = resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
+        with runtime.tuned_for_lookups():
+            runtime.settle()
+            kept = resolve_article(store, article_id, resolver, recheck=settings.refresh, progress=progress)
+        assess_claims(store, article_id)
+        store.mark_checked(article_id)
+        return CheckResult(article_id, build_report(store.load(article_id, candidates=False)), stats, kept)
     finally:
         resolver.close()
-    assess_claims(store, article_id)
-    store.mark_checked(article_id)
-    return CheckResult(article_id, build_report(store.load(article_id, candidates=False)), stats, kept)
+        runtime.release()
